@@ -1,0 +1,29 @@
+# Two entry points for a fresh machine (see README.md, "Quick start"):
+#   make build  -> set-up, synthetic sample, raw load, dbt build, reports
+#   make test   -> the whole test suite (what CI runs)
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: build test lint setup clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+build: setup
+	$(PY) -m scripts.run_pipeline
+
+test: setup
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check scripts tests
+	$(VENV)/bin/sqlfluff lint models tests/dbt macros
+
+clean:
+	rm -rf target logs warehouse site data/raw/sample

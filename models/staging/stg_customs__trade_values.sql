@@ -1,0 +1,62 @@
+with
+
+source as (
+
+    select
+        flow_code,
+        year,
+        department_code,
+        product_code,
+        country_code,
+        value_keur,
+        source_file,
+        source_line,
+        loaded_at
+    from {{ source('customs', 'customs_trade') }}
+
+),
+
+typed as (
+
+    select
+        case {{ normalize_code('flow_code') }}
+            when 'E' then 'export'
+            when 'I' then 'import'
+        end as flow,
+        cast(trim(year) as integer) as year,
+        {{ normalize_department_code('department_code') }} as published_department_code,
+        trim(product_code) as product_code_published,
+        {{ normalize_code('product_code') }} as product_code,
+        {{ normalize_code('country_code') }} as country_code,
+        -- thousands of euros with three decimals are exact euros
+        cast(cast(trim(value_keur) as decimal(18, 3)) * 1000 as decimal(18, 2)) as value_eur,
+        source_file,
+        source_line,
+        loaded_at
+    from source
+
+),
+
+final as (
+
+    select
+        flow,
+        year,
+        case
+            when published_department_code <> '{{ var("unallocated_department_code") }}'
+                then published_department_code
+        end as department_code,
+        published_department_code <> '{{ var("unallocated_department_code") }}'
+            as is_allocated_to_department,
+        product_code_published,
+        product_code,
+        country_code,
+        value_eur,
+        source_file,
+        source_line,
+        loaded_at
+    from typed
+
+)
+
+select * from final

@@ -1,0 +1,23 @@
+with
+
+source as (
+
+    select
+        a129_code,
+        a129_label,
+        a38_code
+    from {{ ref('products_a129') }}
+
+),
+
+final as (
+
+    select
+        {{ normalize_code('a129_code') }} as a129_code,
+        a129_label,
+        {{ normalize_code('a38_code') }} as a38_code
+    from source
+
+)
+
+select * from final

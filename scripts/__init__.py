@@ -1,0 +1,1 @@
+"""Command-line tools of the French trade warehouse: sample, load, build, render."""

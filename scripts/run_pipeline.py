@@ -1,0 +1,104 @@
+"""The main job: raw customs files -> DuckDB raw layer -> dbt build -> report pages.
+
+Why one script: a new user runs one command (``make build``) and gets the
+whole warehouse from the embedded synthetic sample, and CI, the tests and the
+benchmark run the very same steps. The warehouse is built into a new file
+next to the target and moved into place only when every step has passed, so a
+failed build (a refused raw file, a failing dbt test) leaves the previous
+warehouse exactly as it was, and a reader never sees a half-built one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from scripts import generate_sample, load_raw, raw_layout
+from scripts.paths import PROJECT_DIR, SAMPLE_RAW_DIR, raw_dir, warehouse_path
+
+
+class BuildError(RuntimeError):
+    """A pipeline step failed; the previous warehouse file is untouched."""
+
+
+def ensure_sample(folder: Path, years: range) -> None:
+    """Generate the synthetic sample unless the folder already holds this exact one."""
+    manifest = folder / raw_layout.DATASET_MANIFEST
+    if manifest.exists():
+        content = json.loads(manifest.read_text(encoding="utf-8"))
+        if (
+            content.get("seed") == generate_sample.SEED
+            and content.get("years") == list(years)
+            and content.get("detail") == 1.0
+        ):
+            return
+    print(f"generating the synthetic sample for {years.start}-{years.stop - 1} ...")
+    generate_sample.write_sample(folder, years)
+
+
+def dbt_command(*args: str) -> list[str]:
+    """A dbt command line for this project, using the dbt installed beside this Python."""
+    dbt = Path(sys.executable).parent / "dbt"
+    project = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    return [str(dbt), *args, *project]
+
+
+def dbt_build(warehouse: Path, extra_args: list[str] | None = None) -> None:
+    """Run ``dbt build`` (seeds, models, tests) against ``warehouse`` in a child process.
+
+    A child process guarantees that dbt's DuckDB connection is closed (and its
+    write-ahead log checkpointed) before the file is moved into place.
+    """
+    env = {**os.environ, "TRADE_WAREHOUSE_PATH": str(warehouse)}
+    command = dbt_command("build", *(extra_args or []))
+    if subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False).returncode != 0:
+        raise BuildError("dbt build failed (see the failing models or tests above)")
+
+
+def build_warehouse(folder: Path, target: Path, dbt_args: list[str] | None = None) -> None:
+    """Load ``folder`` and run dbt into a new file, then swap it in atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(target.name + ".building")
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        started = time.perf_counter()
+        report = load_raw.load(folder, building)
+        print(f"raw layer: {report.rows:,} rows from {report.files} files "
+              f"({report.dataset_name}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        dbt_build(building, dbt_args)
+        os.replace(building, target)
+    finally:
+        building.unlink(missing_ok=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--raw-dir", type=Path, default=None,
+        help="folder of customs files (default: TRADE_RAW_DIR or the synthetic sample)",
+    )  # fmt: skip
+    parser.add_argument("--first-year", type=int, default=generate_sample.DEFAULT_FIRST_YEAR)
+    parser.add_argument("--last-year", type=int, default=generate_sample.DEFAULT_LAST_YEAR)
+    args = parser.parse_args(argv)
+
+    folder = (args.raw_dir or raw_dir()).resolve()
+    target = warehouse_path()
+    if folder == SAMPLE_RAW_DIR.resolve():
+        ensure_sample(folder, range(args.first_year, args.last_year + 1))
+    try:
+        build_warehouse(folder, target)
+    except (load_raw.RawInputError, BuildError, FileNotFoundError) as error:
+        print(f"build failed: {error}", file=sys.stderr)
+        return 1
+    print(f"warehouse ready: {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""Bad raw input is refused with its file, line, column and reason; nothing loaded is lost."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from scripts import load_raw, run_pipeline
+from scripts.load_raw import RawInputError
+
+HEADER = "Flux;Annee;Departement;Code A129;Code Pays;Valeur"
+GOOD_ROWS = [
+    "E;2024;45;C20B;DE;1200.500",
+    "E;2024;45;C21Z;US;300.000",
+    "I;2024;45;C20B;BE;80.125",
+    "E;2024;1;C29A;IT;12.000",
+    "I;2024;00;B06Z;NO;5000.000",
+]
+
+
+def write_folder(folder: Path, rows: list[str], header: str = HEADER) -> Path:
+    """A raw folder with one regional zip holding one department file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(folder / "region_24_2024.zip", "w") as zipped:
+        zipped.writestr("dept_45_2024.csv", "\n".join([header, *rows]) + "\n")
+    return folder
+
+
+def raw_snapshot(warehouse: Path) -> tuple[int, str]:
+    """Row count and a digest of the raw table's content."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select flow_code, year, department_code, product_code, country_code, value_keur, "
+            "source_file, source_line from raw.customs_trade order by source_file, source_line"
+        ).fetchall()
+    return len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+@pytest.fixture()
+def loaded(tmp_path: Path) -> Path:
+    """A warehouse whose raw layer already holds the good rows."""
+    warehouse = tmp_path / "trade.duckdb"
+    load_raw.load(write_folder(tmp_path / "good", GOOD_ROWS), warehouse)
+    return warehouse
+
+
+BAD_INPUTS = {
+    "missing column": (GOOD_ROWS, HEADER.replace(";Code Pays", ""), 1, "Code Pays",
+                       "missing column"),
+    "unknown department": ([*GOOD_ROWS, "E;2024;99;C20B;DE;1.000"], HEADER, 7, "Departement",
+                           "unknown department code '99'"),
+    "unknown country": ([*GOOD_ROWS, "E;2024;45;C20B;ZZ;1.000"], HEADER, 7, "Code Pays",
+                        "unknown country code 'ZZ'"),
+    "unknown product": ([*GOOD_ROWS, "E;2024;45;X99Z;DE;1.000"], HEADER, 7, "Code A129",
+                        "unknown A129 product code 'X99Z'"),
+    "non-numeric value": ([*GOOD_ROWS, "E;2024;45;C20C;DE;12,5k"], HEADER, 7, "Valeur",
+                          "is not a non-negative number"),
+    "negative value": ([*GOOD_ROWS, "E;2024;45;C20C;DE;-3.000"], HEADER, 7, "Valeur",
+                       "is not a non-negative number"),
+    "duplicate key": ([*GOOD_ROWS, "E;2024;45;C21Z;US;1.000"], HEADER, 7, "key",
+                      "duplicate key"),
+    "unknown flow": ([*GOOD_ROWS, "X;2024;45;C20C;DE;1.000"], HEADER, 7, "Flux",
+                     "unknown flow 'X'"),
+    "bad year": ([*GOOD_ROWS, "E;24;45;C20C;DE;1.000"], HEADER, 7, "Annee",
+                 "not a four-digit year"),
+    "extra field": ([*GOOD_ROWS[:2], "E;2024;45;C20C;DE;1.000;7", *GOOD_ROWS[2:]], HEADER, 4,
+                    "-", "Expected Number of Columns: 6 Found: 7"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_is_located_and_nothing_is_lost(loaded: Path, tmp_path: Path, case: str) -> None:
+    rows, header, line, column, reason = BAD_INPUTS[case]
+    before = raw_snapshot(loaded)
+    with pytest.raises(RawInputError) as refused:
+        load_raw.load(write_folder(tmp_path / "bad", rows, header), loaded)
+    problem = refused.value.problems[0]
+    assert problem.source_file == "region_24_2024.zip!dept_45_2024.csv"
+    assert (problem.line, problem.column) == (line, column)
+    assert reason in problem.reason
+    message = str(refused.value)
+    assert f"line {line}" in message and "region_24_2024.zip!dept_45_2024.csv" in message
+    assert raw_snapshot(loaded) == before
+
+
+def test_every_problem_of_a_file_is_reported(loaded: Path, tmp_path: Path) -> None:
+    rows = [*GOOD_ROWS, "E;2024;99;C20B;DE;1.000", "E;2024;45;C20B;ZZ;x"]
+    with pytest.raises(RawInputError) as refused:
+        load_raw.load(write_folder(tmp_path / "bad", rows), loaded)
+    located = {(p.line, p.column) for p in refused.value.problems}
+    assert located == {(7, "Departement"), (8, "Code Pays"), (8, "Valeur")}
+
+
+def test_not_a_zip_and_empty_files_are_refused(loaded: Path, tmp_path: Path) -> None:
+    before = raw_snapshot(loaded)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "region_24_2024.zip").write_bytes(b"this is not a zip archive")
+    with pytest.raises(RawInputError, match="not a zip file"):
+        load_raw.load(broken, loaded)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "france_non_ventile_2024.csv").write_text("")
+    with pytest.raises(RawInputError, match="empty file"):
+        load_raw.load(empty, loaded)
+    assert raw_snapshot(loaded) == before
+
+
+def test_loading_the_same_folder_twice_changes_nothing(loaded: Path, tmp_path: Path) -> None:
+    before = raw_snapshot(loaded)
+    load_raw.load(tmp_path / "good", loaded)
+    assert raw_snapshot(loaded) == before
+    assert before[0] == len(GOOD_ROWS)
+
+
+def test_codes_are_normalised_in_staging_not_in_raw(loaded: Path) -> None:
+    with duckdb.connect(str(loaded), read_only=True) as con:
+        published = con.execute(
+            "select department_code from raw.customs_trade where product_code = 'C29A'"
+        ).fetchone()[0]
+    assert published == "1"  # raw keeps the code as published; staging pads it to 01
+
+
+def test_failed_build_keeps_the_previous_warehouse(tmp_path: Path) -> None:
+    warehouse = tmp_path / "trade.duckdb"
+    dbt_args = ["--target-path", str(tmp_path / "target")]
+    run_pipeline.build_warehouse(write_folder(tmp_path / "good", GOOD_ROWS), warehouse, dbt_args)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        department = con.execute(
+            "select department_code from staging.stg_customs__trade_values "
+            "where product_code = 'C29A'"
+        ).fetchone()[0]
+    assert department == "01"
+    digest = hashlib.sha256(warehouse.read_bytes()).hexdigest()
+    bad = write_folder(tmp_path / "bad", [*GOOD_ROWS, "E;2024;45;C20B;ZZ;1.000"])
+    with pytest.raises(RawInputError, match="unknown country code 'ZZ'"):
+        run_pipeline.build_warehouse(bad, warehouse, dbt_args)
+    assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == digest
+    assert not list(tmp_path.glob("trade.duckdb.building*"))
