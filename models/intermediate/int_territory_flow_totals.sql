@@ -1,0 +1,63 @@
+-- Exports and imports of every territory for every year of the data, zero
+-- where a territory has no trade in a flow (so no territory-year is missing).
+with
+
+territories as (
+
+    select
+        territory_level,
+        territory_code
+    from {{ ref('int_territories') }}
+
+),
+
+territory_trade as (
+
+    select
+        territory_level,
+        territory_code,
+        year,
+        flow,
+        value_eur
+    from {{ ref('int_territory_trade') }}
+
+),
+
+years as (
+
+    select distinct year from territory_trade
+
+),
+
+totals as (
+
+    select
+        territory_level,
+        territory_code,
+        year,
+        sum(case when flow = 'export' then value_eur else 0 end) as exports_eur,
+        sum(case when flow = 'import' then value_eur else 0 end) as imports_eur
+    from territory_trade
+    group by territory_level, territory_code, year
+
+),
+
+final as (
+
+    select
+        territories.territory_level,
+        territories.territory_code,
+        years.year,
+        cast(coalesce(totals.exports_eur, 0) as decimal(18, 2)) as exports_eur,
+        cast(coalesce(totals.imports_eur, 0) as decimal(18, 2)) as imports_eur
+    from territories
+    cross join years
+    left join totals
+        on
+            territories.territory_level = totals.territory_level
+            and territories.territory_code = totals.territory_code
+            and years.year = totals.year
+
+)
+
+select * from final

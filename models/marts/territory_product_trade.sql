@@ -1,0 +1,210 @@
+-- One row per territory, year, flow and product, at three levels of the
+-- product nomenclature: A129 as published, rolled up to A38 and A17 for the
+-- treemaps. Each product's share of the territory's flow and its rank.
+{% set territory_flow = ['territory_level', 'territory_code', 'year', 'flow', 'product_level'] %}
+
+with
+
+territory_trade as (
+
+    select
+        territory_level,
+        territory_code,
+        year,
+        flow,
+        product_code,
+        value_eur
+    from {{ ref('int_territory_trade') }}
+
+),
+
+territories as (
+
+    select
+        territory_level,
+        territory_code,
+        territory_name
+    from {{ ref('int_territories') }}
+
+),
+
+products_a129 as (
+
+    select
+        a129_code,
+        a129_label,
+        a38_code
+    from {{ ref('stg_reference__products_a129') }}
+
+),
+
+products_a38 as (
+
+    select
+        a38_code,
+        a38_label,
+        a17_code
+    from {{ ref('stg_reference__products_a38') }}
+
+),
+
+products_a17 as (
+
+    select
+        a17_code,
+        a17_label
+    from {{ ref('stg_reference__products_a17') }}
+
+),
+
+by_a129 as (
+
+    select
+        territory_trade.territory_level,
+        territory_trade.territory_code,
+        territory_trade.year,
+        territory_trade.flow,
+        territory_trade.product_code as a129_code,
+        products_a38.a38_code,
+        products_a38.a17_code,
+        sum(territory_trade.value_eur) as value_eur
+    from territory_trade
+    inner join products_a129 on territory_trade.product_code = products_a129.a129_code
+    inner join products_a38 on products_a129.a38_code = products_a38.a38_code
+    group by
+        territory_trade.territory_level,
+        territory_trade.territory_code,
+        territory_trade.year,
+        territory_trade.flow,
+        territory_trade.product_code,
+        products_a38.a38_code,
+        products_a38.a17_code
+
+),
+
+all_levels as (
+
+    select
+        territory_level,
+        territory_code,
+        year,
+        flow,
+        'a129' as product_level,
+        a129_code as product_code,
+        a38_code as parent_product_code,
+        value_eur
+    from by_a129
+    union all
+    select
+        territory_level,
+        territory_code,
+        year,
+        flow,
+        'a38' as product_level,
+        a38_code as product_code,
+        a17_code as parent_product_code,
+        sum(value_eur) as value_eur
+    from by_a129
+    group by territory_level, territory_code, year, flow, a38_code, a17_code
+    union all
+    select
+        territory_level,
+        territory_code,
+        year,
+        flow,
+        'a17' as product_level,
+        a17_code as product_code,
+        cast(null as varchar) as parent_product_code,
+        sum(value_eur) as value_eur
+    from by_a129
+    group by territory_level, territory_code, year, flow, a17_code
+
+),
+
+labelled as (
+
+    select
+        all_levels.territory_level,
+        all_levels.territory_code,
+        all_levels.year,
+        all_levels.flow,
+        all_levels.product_level,
+        all_levels.product_code,
+        all_levels.parent_product_code,
+        all_levels.value_eur,
+        coalesce(
+            products_a129.a129_label, products_a38.a38_label, products_a17.a17_label
+        ) as product_label
+    from all_levels
+    left join products_a129
+        on
+            all_levels.product_level = 'a129'
+            and all_levels.product_code = products_a129.a129_code
+    left join products_a38
+        on
+            all_levels.product_level = 'a38'
+            and all_levels.product_code = products_a38.a38_code
+    left join products_a17
+        on
+            all_levels.product_level = 'a17'
+            and all_levels.product_code = products_a17.a17_code
+
+),
+
+ranked as (
+
+    select
+        territory_level,
+        territory_code,
+        year,
+        flow,
+        product_level,
+        product_code,
+        product_label,
+        parent_product_code,
+        value_eur,
+        value_eur / nullif(sum(value_eur) over (
+            partition by {{ territory_flow | join(', ') }}
+        ), 0) as share_of_flow,
+        {{ rank_by_value('value_eur', 'product_code', territory_flow) }} as rank_in_flow
+    from labelled
+
+),
+
+final as (
+
+    select
+        ranked.territory_level,
+        ranked.territory_code,
+        territories.territory_name,
+        ranked.year,
+        ranked.flow,
+        ranked.product_level,
+        ranked.product_code,
+        ranked.product_label,
+        ranked.parent_product_code,
+        cast(ranked.value_eur as decimal(18, 2)) as value_eur,
+        cast(ranked.share_of_flow as double) as share_of_flow,
+        cast(ranked.rank_in_flow as integer) as rank_in_flow
+    from ranked
+    inner join territories
+        on
+            ranked.territory_level = territories.territory_level
+            and ranked.territory_code = territories.territory_code
+
+)
+
+select
+    territory_level,
+    territory_code,
+    territory_name,
+    year,
+    flow,
+    product_level,
+    product_code,
+    product_label,
+    parent_product_code,
+    value_eur,
+    share_of_flow,
+    rank_in_flow
+from final

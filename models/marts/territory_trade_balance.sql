@@ -1,0 +1,134 @@
+-- One row per territory and year: exports, imports, balance, coverage, the
+-- territory's shares of its region and of France, and the change on the
+-- previous year.
+with
+
+territories as (
+
+    select
+        territory_level,
+        territory_code,
+        territory_name,
+        region_code,
+        region_name
+    from {{ ref('int_territories') }}
+
+),
+
+flow_totals as (
+
+    select
+        territory_level,
+        territory_code,
+        year,
+        exports_eur,
+        imports_eur
+    from {{ ref('int_territory_flow_totals') }}
+
+),
+
+with_context as (
+
+    select
+        flow_totals.territory_level,
+        flow_totals.territory_code,
+        territories.territory_name,
+        territories.region_code,
+        territories.region_name,
+        flow_totals.year,
+        flow_totals.exports_eur,
+        flow_totals.imports_eur,
+        region_totals.exports_eur as region_exports_eur,
+        region_totals.imports_eur as region_imports_eur,
+        france_totals.exports_eur as france_exports_eur,
+        france_totals.imports_eur as france_imports_eur,
+        previous_year.exports_eur as exports_previous_year_eur,
+        previous_year.imports_eur as imports_previous_year_eur
+    from flow_totals
+    inner join territories
+        on
+            flow_totals.territory_level = territories.territory_level
+            and flow_totals.territory_code = territories.territory_code
+    left join flow_totals as region_totals
+        on
+            region_totals.territory_level = 'region'
+            and territories.region_code = region_totals.territory_code
+            and flow_totals.year = region_totals.year
+    left join flow_totals as france_totals
+        on
+            france_totals.territory_level = 'country'
+            and flow_totals.year = france_totals.year
+    left join flow_totals as previous_year
+        on
+            flow_totals.territory_level = previous_year.territory_level
+            and flow_totals.territory_code = previous_year.territory_code
+            and flow_totals.year = previous_year.year + 1
+
+),
+
+final as (
+
+    select
+        territory_level,
+        territory_code,
+        territory_name,
+        region_code,
+        region_name,
+        year,
+        exports_eur,
+        imports_eur,
+        cast(exports_eur - imports_eur as decimal(18, 2)) as balance_eur,
+        cast(exports_eur / nullif(imports_eur, 0) as double) as coverage_ratio,
+        cast(case
+            when territory_level = 'department'
+                then exports_eur / nullif(region_exports_eur, 0)
+        end as double) as export_share_of_region,
+        cast(case
+            when territory_level = 'department'
+                then imports_eur / nullif(region_imports_eur, 0)
+        end as double) as import_share_of_region,
+        cast(case
+            when territory_level in ('department', 'region')
+                then exports_eur / nullif(france_exports_eur, 0)
+        end as double) as export_share_of_france,
+        cast(case
+            when territory_level in ('department', 'region')
+                then imports_eur / nullif(france_imports_eur, 0)
+        end as double) as import_share_of_france,
+        exports_previous_year_eur,
+        imports_previous_year_eur,
+        cast(
+            exports_eur / nullif(exports_previous_year_eur, 0) - 1 as double
+        ) as exports_change_ratio,
+        cast(
+            imports_eur / nullif(imports_previous_year_eur, 0) - 1 as double
+        ) as imports_change_ratio,
+        cast(
+            (exports_eur - imports_eur)
+            - (exports_previous_year_eur - imports_previous_year_eur) as decimal(18, 2)
+        ) as balance_change_eur
+    from with_context
+
+)
+
+select
+    territory_level,
+    territory_code,
+    territory_name,
+    region_code,
+    region_name,
+    year,
+    exports_eur,
+    imports_eur,
+    balance_eur,
+    coverage_ratio,
+    export_share_of_region,
+    import_share_of_region,
+    export_share_of_france,
+    import_share_of_france,
+    exports_previous_year_eur,
+    imports_previous_year_eur,
+    exports_change_ratio,
+    imports_change_ratio,
+    balance_change_eur
+from final

@@ -1,0 +1,52 @@
+-- The cells of each flow diagram sum exactly to the territory's total for
+-- that flow (and a territory with no trade in a flow has no cell).
+with
+
+links as (
+
+    select
+        territory_level,
+        territory_code,
+        year,
+        flow,
+        sum(value_eur) as links_eur
+    from {{ ref('territory_flow_links') }}
+    group by territory_level, territory_code, year, flow
+
+),
+
+balances as (
+
+    select
+        territory_level,
+        territory_code,
+        year,
+        'export' as flow,
+        exports_eur as total_eur
+    from {{ ref('territory_trade_balance') }}
+    union all
+    select
+        territory_level,
+        territory_code,
+        year,
+        'import' as flow,
+        imports_eur as total_eur
+    from {{ ref('territory_trade_balance') }}
+
+)
+
+select
+    balances.territory_level,
+    balances.territory_code,
+    balances.year,
+    balances.flow,
+    balances.total_eur,
+    links.links_eur
+from balances
+full outer join links
+    on
+        balances.territory_level = links.territory_level
+        and balances.territory_code = links.territory_code
+        and balances.year = links.year
+        and balances.flow = links.flow
+where coalesce(balances.total_eur, -1) <> coalesce(links.links_eur, 0)
