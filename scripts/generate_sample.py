@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import math
 import shutil
@@ -353,6 +354,18 @@ class SampleGenerator:
         return "\n".join(lines) + "\n"
 
 
+def generator_version(seeds_dir: Path = SEEDS_DIR) -> str:
+    """Fingerprint of this generator and the seeds it draws from.
+
+    Stored in the sample's manifest so that the main job regenerates a sample
+    written by an older generator instead of silently reusing it.
+    """
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for name in ("departments.csv", "products_a129.csv", "countries.csv"):
+        digest.update((seeds_dir / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _zip_entry(name: str) -> zipfile.ZipInfo:
     """A zip member with a fixed date, so the same seed gives byte-identical archives."""
     info = zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0))
@@ -403,6 +416,7 @@ def write_sample(
         ),
         "seed": seed,
         "detail": detail,
+        "generator_version": generator_version(),
         "years": years,
     }
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

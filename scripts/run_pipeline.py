@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -35,6 +36,7 @@ def ensure_sample(folder: Path, years: range) -> None:
             content.get("seed") == generate_sample.SEED
             and content.get("years") == list(years)
             and content.get("detail") == 1.0
+            and content.get("generator_version") == generate_sample.generator_version()
         ):
             return
     print(f"generating the synthetic sample for {years.start}-{years.stop - 1} ...")
@@ -60,21 +62,35 @@ def dbt_build(warehouse: Path, extra_args: list[str] | None = None) -> None:
         raise BuildError("dbt build failed (see the failing models or tests above)")
 
 
-def build_warehouse(folder: Path, target: Path, dbt_args: list[str] | None = None) -> None:
-    """Load ``folder`` and run dbt into a new file, then swap it in atomically."""
+def build_warehouse(
+    folder: Path,
+    target: Path,
+    dbt_args: list[str] | None = None,
+    quarantine: bool = False,
+    full_refresh: bool = False,
+) -> load_raw.LoadReport:
+    """Load ``folder`` and run dbt into a copy of the warehouse, then swap it in atomically.
+
+    Starting from a copy of the current warehouse lets the loader read only new
+    or changed files; ``full_refresh`` starts from an empty file instead.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(target.name + ".building")
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)
     try:
+        if target.exists() and not full_refresh:
+            shutil.copyfile(target, building)
         started = time.perf_counter()
-        report = load_raw.load(folder, building)
-        print(f"raw layer: {report.rows:,} rows from {report.files} files "
+        report = load_raw.load(folder, building, quarantine=quarantine)
+        print(f"raw layer: {report.rows_loaded:,} rows, {report.files_read} of {report.files} "
+              f"files read, {report.rows_quarantined:,} rows quarantined "
               f"({report.dataset_name}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
         dbt_build(building, dbt_args)
         os.replace(building, target)
     finally:
         building.unlink(missing_ok=True)
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +101,15 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--first-year", type=int, default=generate_sample.DEFAULT_FIRST_YEAR)
     parser.add_argument("--last-year", type=int, default=generate_sample.DEFAULT_LAST_YEAR)
+    parser.add_argument(
+        "--quarantine",
+        action="store_true",
+        help="load valid rows and keep invalid ones in raw.quarantine instead of failing",
+    )
+    parser.add_argument(
+        "--full-refresh", action="store_true",
+        help="rebuild from an empty warehouse instead of reading only new or changed files",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     folder = (args.raw_dir or raw_dir()).resolve()
@@ -92,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     if folder == SAMPLE_RAW_DIR.resolve():
         ensure_sample(folder, range(args.first_year, args.last_year + 1))
     try:
-        build_warehouse(folder, target)
+        build_warehouse(folder, target, quarantine=args.quarantine, full_refresh=args.full_refresh)
     except (load_raw.RawInputError, BuildError, FileNotFoundError) as error:
         print(f"build failed: {error}", file=sys.stderr)
         return 1

@@ -9,6 +9,7 @@ load_audit as (
         dataset_name,
         is_synthetic,
         rows_loaded,
+        rows_quarantined,
         loaded_at
     from {{ ref('stg_customs__load_audit') }}
 
@@ -36,6 +37,7 @@ final as (
         load_audit.is_synthetic,
         cast(count(*) as integer) as file_count,
         cast(sum(load_audit.rows_loaded) as bigint) as row_count,
+        cast(sum(load_audit.rows_quarantined) as bigint) as quarantined_row_count,
         max(load_audit.loaded_at) as loaded_at,
         years.first_year,
         years.last_year
@@ -50,6 +52,7 @@ select
     is_synthetic,
     file_count,
     row_count,
+    quarantined_row_count,
     loaded_at,
     first_year,
     last_year

@@ -4,10 +4,12 @@ source as (
 
     select
         source_file,
+        file_sha256,
         dataset_name,
         is_synthetic,
         rows_read,
         rows_loaded,
+        rows_quarantined,
         loaded_at
     from {{ source('customs', 'load_audit') }}
 
@@ -17,10 +19,12 @@ final as (
 
     select
         source_file,
+        file_sha256,
         dataset_name,
         is_synthetic,
         cast(rows_read as bigint) as rows_read,
         cast(rows_loaded as bigint) as rows_loaded,
+        cast(rows_quarantined as bigint) as rows_quarantined,
         loaded_at
     from source
 

@@ -1,0 +1,118 @@
+"""Row-level checks of incoming raw customs rows, as one set-based SQL statement.
+
+Why SQL and not Python: millions of rows are checked in about a second by
+DuckDB, and every check names the published column and the reason, so the
+problems can be reported to a user or kept in the quarantine table with the
+file and line they came from. Codes are judged after the same normalisation
+staging applies (trimmed, upper case, department "1" is "01").
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from scripts import raw_layout
+from scripts.paths import SEEDS_DIR
+
+
+def _normalised(column: str) -> str:
+    """SQL for a code as staging normalises it (trimmed, upper case)."""
+    return f"upper(trim({column}))"
+
+
+def _department_normalised() -> str:
+    """Department codes keep their leading zero: '1' and '01' are both Ain."""
+    code = _normalised("department_code")
+    return f"case when regexp_full_match({code}, '[0-9]') then '0' || {code} else {code} end"
+
+
+def key_expression() -> str:
+    """The normalised key (flow, year, department, product, country) of a row."""
+    return ", ".join(
+        [_normalised("flow_code"), "trim(year)", _department_normalised(),
+         _normalised("product_code"), _normalised("country_code")]
+    )  # fmt: skip
+
+
+def _quoted(column: str) -> str:
+    return f"coalesce('''' || {column} || '''', 'NULL')"
+
+
+def problems_query() -> str:
+    """One row per problem in ``incoming``: file, line, published column name, reason.
+
+    ``kept`` holds the raw rows that stay in the warehouse (files not being
+    replaced), so a key that a new file repeats from an old one is caught too.
+    Every copy of a duplicated key among incoming rows is a problem: which
+    copy is right cannot be known.
+    """
+    names = {raw: published for published, raw in raw_layout.COLUMNS.items()}
+    flows = ", ".join(f"'{code}'" for code in raw_layout.FLOW_CODES)
+    flow_list = ", ".join(raw_layout.FLOW_CODES)
+    key = key_expression()
+    return f"""
+    with departments as (
+        select department_code from read_csv($departments, all_varchar=true)
+        union all select '{raw_layout.UNALLOCATED_DEPARTMENT}'
+    ),
+    products as (select a129_code from read_csv($products, all_varchar=true)),
+    countries as (select country_code from read_csv($countries, all_varchar=true)),
+    keyed as (
+        select source_file, source_line, is_new,
+            count(*) over (partition by {key}) as copies,
+            first_value(source_file || ', line ' || source_line) over (
+                partition by {key} order by source_file, source_line
+            ) as first_seen
+        from (
+            select *, true as is_new from incoming
+            union all
+            select flow_code, year, department_code, product_code, country_code, value_keur,
+                source_file, source_line, false from kept
+        )
+    )
+    select source_file, source_line, '{names["flow_code"]}' as column_name,
+        'unknown flow ' || {_quoted("flow_code")} || ' (expected one of {flow_list})' as reason
+    from incoming where coalesce({_normalised("flow_code")}, '') not in ({flows})
+    union all
+    select source_file, source_line, '{names["year"]}',
+        'year ' || {_quoted("year")} || ' is not a four-digit year'
+    from incoming where not coalesce(regexp_full_match(trim(year), '(19|20)[0-9]{{2}}'), false)
+    union all
+    select source_file, source_line, '{names["department_code"]}',
+        'unknown department code ' || {_quoted("department_code")}
+    from incoming
+    where coalesce({_department_normalised()}, '') not in (select * from departments)
+    union all
+    select source_file, source_line, '{names["product_code"]}',
+        'unknown A129 product code ' || {_quoted("product_code")}
+    from incoming where coalesce({_normalised("product_code")}, '') not in (select * from products)
+    union all
+    select source_file, source_line, '{names["country_code"]}',
+        'unknown country code ' || {_quoted("country_code")}
+    from incoming
+    where coalesce({_normalised("country_code")}, '') not in (select * from countries)
+    union all
+    select source_file, source_line, '{names["value_keur"]}',
+        'value ' || {_quoted("value_keur")}
+        || ' is not a non-negative number of thousands of euros with at most 3 decimals'
+    from incoming
+    where not coalesce(regexp_full_match(trim(value_keur), '[0-9]+(\\.[0-9]{{1,3}})?'), false)
+    union all
+    select source_file, source_line, 'key',
+        'duplicate key (flow, year, department, product, country): ' || copies
+        || ' copies, first at ' || first_seen
+    from keyed where is_new and copies > 1
+    """
+
+
+def find_problems(con: duckdb.DuckDBPyConnection) -> int:
+    """Fill the temporary table ``problems`` from ``incoming`` and ``kept``; return its size."""
+    con.execute(
+        f"create or replace temp table problems as {problems_query()}",
+        {
+            "departments": str(SEEDS_DIR / "departments.csv"),
+            "products": str(SEEDS_DIR / "products_a129.csv"),
+            "countries": str(SEEDS_DIR / "countries.csv"),
+        },
+    )
+    return int(con.execute("select count(*) from problems").fetchone()[0])
