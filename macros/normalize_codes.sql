@@ -13,3 +13,14 @@
 {% macro normalize_code(column) -%}
     upper(trim({{ column }}))
 {%- endmacro %}
+
+{#
+    A published number as an exact decimal: French files may write a decimal
+    comma and group thousands with spaces ("1 234,567" -> 1234.567).
+#}
+{% macro parse_decimal(column) -%}
+    cast(
+        replace(replace(replace(trim({{ column }}), ' ', ''), chr(160), ''), ',', '.')
+        as decimal(18, 3)
+    )
+{%- endmacro %}

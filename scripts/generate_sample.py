@@ -341,13 +341,14 @@ class SampleGenerator:
 
     def csv_text(self, code: str, year: int) -> str:
         """One department's (or the unallocated part's) file: both flows, header first."""
-        header = raw_layout.SEPARATOR.join(raw_layout.COLUMNS)
+        sep = raw_layout.SAMPLE_SEPARATOR
+        header = sep.join(raw_layout.SAMPLE_HEADER)
         lines = [header]
         for flow in FLOWS:
             products, countries, values = self.table(code, flow, year)
-            prefix = f"{flow};{year};{code};"
+            prefix = f"{flow}{sep}{year}{sep}{code}{sep}"
             lines.extend(
-                f"{prefix}{p};{c};{v // 1000}.{v % 1000:03d}"
+                f"{prefix}{p}{sep}{c}{sep}{v // 1000}.{v % 1000:03d}"
                 for p, c, v in zip(products.tolist(), countries.tolist(), values.tolist(),
                                    strict=True)
             )  # fmt: skip

@@ -29,7 +29,6 @@ import duckdb
 from scripts.paths import raw_dir, warehouse_path
 from scripts.raw_checks import find_problems
 from scripts.raw_files import (
-    RAW_COLUMNS,
     RawInputError,
     RawInputProblem,
     SourceFile,
@@ -37,6 +36,7 @@ from scripts.raw_files import (
     read_into_scratch,
     read_manifest,
 )
+from scripts.raw_layout import RAW_COLUMNS
 
 __all__ = ["LoadReport", "RawInputError", "RawInputProblem", "load"]
 
@@ -50,7 +50,15 @@ create table if not exists raw.customs_trade (
     department_code varchar,
     product_code varchar,
     country_code varchar,
-    value_keur varchar,
+    value varchar,
+    value_unit varchar not null,
+    source_file varchar not null,
+    source_line integer not null,
+    loaded_at timestamp with time zone not null
+);
+create table if not exists raw.product_labels (
+    product_code varchar,
+    product_label varchar,
     source_file varchar not null,
     source_line integer not null,
     loaded_at timestamp with time zone not null
@@ -65,7 +73,8 @@ create table if not exists raw.quarantine (
     department_code varchar,
     product_code varchar,
     country_code varchar,
-    value_keur varchar,
+    value varchar,
+    value_unit varchar,
     quarantined_at timestamp with time zone not null
 );
 create table if not exists raw.load_audit (
@@ -100,12 +109,13 @@ def _prepare_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     The raw layer is always rebuilt from the folder, so dropping an outdated
     one loses nothing that the folder does not hold.
     """
-    audit_columns = {row[0] for row in con.execute(
-        "select column_name from information_schema.columns "
-        "where table_schema = 'raw' and table_name = 'load_audit'"
+    found = {row[0] for row in con.execute(
+        "select table_name || '.' || column_name from information_schema.columns "
+        "where table_schema = 'raw'"
     ).fetchall()}  # fmt: skip
-    if audit_columns and not {"file_sha256", "rows_quarantined"} <= audit_columns:
-        for table in ("customs_trade", "quarantine", "load_audit"):
+    current = {"customs_trade.value_unit", "load_audit.rows_quarantined", "quarantine.value_unit"}
+    if found and not current <= found:
+        for table in ("customs_trade", "quarantine", "load_audit", "product_labels"):
             con.execute(f"drop table if exists raw.{table}")
     con.execute(CREATE_RAW_TABLES)
 
@@ -148,10 +158,14 @@ def _publish(
         )
     con.execute("begin transaction")
     try:
-        for table in ("customs_trade", "quarantine", "load_audit"):
+        for table in ("customs_trade", "quarantine", "load_audit", "product_labels"):
             con.execute(
                 f"delete from raw.{table} where source_file in (select * from removed_files)"
             )
+        con.execute(
+            "insert into raw.product_labels select product_code, product_label, source_file, "
+            "source_line, current_timestamp from incoming_labels order by source_file, source_line"
+        )
         con.execute(
             f"insert into raw.customs_trade select {columns}, source_file, source_line, "
             "current_timestamp from incoming as i where not exists (select 1 from problems as p "
@@ -169,7 +183,9 @@ def _publish(
             "count(i.source_line), "
             "count(i.source_line) - count(distinct q.source_line), "
             "count(distinct q.source_line), current_timestamp "
-            "from read_files as f left join incoming as i using (source_file) "
+            "from read_files as f left join (select source_file, source_line from incoming "
+            "union all select source_file, source_line from incoming_labels) as i "
+            "using (source_file) "
             "left join (select distinct source_file, source_line from problems) as q "
             "on q.source_file = i.source_file and q.source_line = i.source_line "
             "group by f.source_file, f.sha256",
@@ -188,7 +204,7 @@ def load(folder: Path, warehouse: Path, quarantine: bool = False) -> LoadReport:
     row refuses the whole load; with ``quarantine=True`` invalid rows are kept
     aside in ``raw.quarantine`` and the valid ones load.
     """
-    dataset_name, is_synthetic = read_manifest(folder)
+    dataset_name, is_synthetic, default_unit = read_manifest(folder)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="trade-raw-") as scratch:
         files = discover(folder, Path(scratch))
@@ -197,7 +213,7 @@ def load(folder: Path, warehouse: Path, quarantine: bool = False) -> LoadReport:
         with duckdb.connect(str(warehouse)) as con:
             _prepare_raw_schema(con)
             to_read, to_remove = _plan(con, files, dataset_name)
-            read_into_scratch(con, to_read)
+            read_into_scratch(con, to_read, default_unit)
             con.execute("create or replace temp table removed_files (source_file varchar)")
             if to_remove:
                 con.executemany("insert into removed_files values (?)", [[x] for x in to_remove])

@@ -26,6 +26,18 @@ def _department_normalised() -> str:
     return f"case when regexp_full_match({code}, '[0-9]') then '0' || {code} else {code} end"
 
 
+#: A non-negative number with at most three decimals, once spaces and commas are normalised.
+NUMBER = "[0-9]+(\\.[0-9]{1,3})?"
+
+
+def decimal_text(column: str) -> str:
+    """SQL for a published number as plain digits and a point: '1 234,5' -> '1234.5'.
+
+    French files write decimal commas and may group thousands with spaces.
+    """
+    return f"replace(replace(replace(trim({column}), ' ', ''), chr(160), ''), ',', '.')"
+
+
 def key_expression() -> str:
     """The normalised key (flow, year, department, product, country) of a row."""
     return ", ".join(
@@ -46,7 +58,7 @@ def problems_query() -> str:
     Every copy of a duplicated key among incoming rows is a problem: which
     copy is right cannot be known.
     """
-    names = {raw: published for published, raw in raw_layout.COLUMNS.items()}
+    names = {raw: published[0] for raw, published in raw_layout.LONG.required.items()}
     flows = ", ".join(f"'{code}'" for code in raw_layout.FLOW_CODES)
     flow_list = ", ".join(raw_layout.FLOW_CODES)
     key = key_expression()
@@ -66,8 +78,8 @@ def problems_query() -> str:
         from (
             select *, true as is_new from incoming
             union all
-            select flow_code, year, department_code, product_code, country_code, value_keur,
-                source_file, source_line, false from kept
+            select flow_code, year, department_code, product_code, country_code, value,
+                value_unit, source_file, source_line, null, false from kept
         )
     )
     select source_file, source_line, '{names["flow_code"]}' as column_name,
@@ -77,6 +89,11 @@ def problems_query() -> str:
     select source_file, source_line, '{names["year"]}',
         'year ' || {_quoted("year")} || ' is not a four-digit year'
     from incoming where not coalesce(regexp_full_match(trim(year), '(19|20)[0-9]{{2}}'), false)
+    union all
+    select source_file, source_line, '{names["year"]}',
+        'year ' || {_quoted("year")} || ' is not the year of the file (' || file_year || ')'
+    from incoming
+    where regexp_full_match(trim(year), '(19|20)[0-9]{{2}}') and trim(year) <> file_year
     union all
     select source_file, source_line, '{names["department_code"]}',
         'unknown department code ' || {_quoted("department_code")}
@@ -92,11 +109,11 @@ def problems_query() -> str:
     from incoming
     where coalesce({_normalised("country_code")}, '') not in (select * from countries)
     union all
-    select source_file, source_line, '{names["value_keur"]}',
-        'value ' || {_quoted("value_keur")}
-        || ' is not a non-negative number of thousands of euros with at most 3 decimals'
+    select source_file, source_line, '{names["value"]}',
+        'value ' || {_quoted("value")}
+        || ' is not a non-negative number with at most 3 decimals'
     from incoming
-    where not coalesce(regexp_full_match(trim(value_keur), '[0-9]+(\\.[0-9]{{1,3}})?'), false)
+    where not coalesce(regexp_full_match({decimal_text("value")}, '{NUMBER}'), false)
     union all
     select source_file, source_line, 'key',
         'duplicate key (flow, year, department, product, country): ' || copies

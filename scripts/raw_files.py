@@ -1,16 +1,19 @@
-"""Find raw customs files and read them, as text, into a DuckDB scratch table.
+"""Find raw customs files, recognise their layout and read them into DuckDB scratch tables.
 
-Why a module of its own: finding files (loose CSV or members of regional
-zips), fingerprinting them and reading them with DuckDB's CSV reader is the
-part that meets whatever a publisher or a user drops in the folder. It
-refuses a file whose structure is broken (not a zip, empty, a missing column,
-a line with the wrong number of fields) with the file, line and reason, before
-anything is written to the warehouse.
+Why a module of its own: this is the part that meets whatever a publisher or a
+user drops in the folder: loose CSV or members of regional zips, spreadsheets,
+UTF-8 with or without a byte-order mark or Latin-1, semicolons, tabs or
+commas, long tables or cross tables, and a file of product labels. It
+recognises each file's layout from its header (``scripts/raw_layout.py``),
+reads the rows with DuckDB's CSV reader, and refuses a file whose structure is
+broken (not a zip, empty, an unknown layout, a line with the wrong number of
+fields) with the file, line and reason, before anything reaches the warehouse.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import zipfile
@@ -20,8 +23,11 @@ from pathlib import Path
 import duckdb
 
 from scripts import raw_layout
+from scripts.raw_layout import RAW_COLUMNS, Layout, normalise_header
 
-RAW_COLUMNS = list(raw_layout.COLUMNS.values())
+SPREADSHEETS = (".xlsx", ".xls")
+SEPARATORS = (";", "\t", ",", "|")
+LINE_COLUMN = "__line"
 
 
 @dataclass(frozen=True)
@@ -49,26 +55,123 @@ class RawInputError(Exception):
                          f"{shown}{more}")  # fmt: skip
 
 
+def _refuse(label: str, line: int, column: str, reason: str) -> RawInputError:
+    return RawInputError([RawInputProblem(label, line, column, reason)])
+
+
 @dataclass(frozen=True)
 class SourceFile:
-    """A CSV to load: where DuckDB reads it, the name lineage records, its fingerprint."""
+    """A table to load: its UTF-8 text in scratch, the name lineage records, its fingerprint.
+
+    ``numbered`` files carry their original line number as a first column
+    (spreadsheets, and text files with blank lines, which DuckDB skips).
+    """
 
     path: Path
     label: str
     sha256: str
+    numbered: bool = False
+
+
+def decode(data: bytes, label: str) -> str:
+    """Text of a file in UTF-8 (with or without BOM), or else Windows-1252/Latin-1."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise _refuse(label, 0, "-", f"unknown text encoding ({error})") from error
+
+
+def _numbered_text(rows: list[list[str]]) -> str:
+    """Rows written as ``;``-separated text, each prefixed with its 1-based line number."""
+    out = io.StringIO()
+    for number, row in enumerate(rows, start=1):
+        if any(cell.strip() for cell in row):
+            cells = [c.replace('"', '""') for c in row]
+            out.write(f"{number};" + ";".join(f'"{c}"' for c in cells) + "\n")
+    return out.getvalue()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def spreadsheet_tables(data: bytes, name: str, label: str) -> list[tuple[str, str]]:
+    """(label, numbered text) for each sheet of an .xlsx or .xls workbook."""
+    try:
+        if name.lower().endswith(".xlsx"):
+            import openpyxl
+
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheets = [
+                (s.title, [[_cell_text(v) for v in row] for row in s.iter_rows(values_only=True)])
+                for s in book.worksheets
+            ]
+        else:
+            import xlrd
+
+            book = xlrd.open_workbook(file_contents=data)
+            sheets = [
+                (s.name, [[_cell_text(v) for v in s.row_values(i)] for i in range(s.nrows)])
+                for s in book.sheets()
+            ]
+    except Exception as error:  # any parser failure means the workbook is unreadable
+        raise _refuse(label, 0, "-", f"unreadable spreadsheet ({error})") from error
+    tables = [(f"{label}#{title}", _numbered_text(rows)) for title, rows in sheets if rows]
+    return tables
+
+
+def _text_file(data: bytes, label: str, target: Path) -> SourceFile:
+    """Decode a text table into ``target`` as UTF-8; number its lines if it has blank ones."""
+    text = decode(data, label).replace("\r\n", "\n").replace("\r", "\n")
+    digest = hashlib.sha256(data).hexdigest()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if re.search(r"\n[ \t]*\n.", text, re.DOTALL):
+        separator = detect_separator(text.split("\n", 1)[0])
+        rows = [line.split(separator) for line in text.split("\n")]
+        target.write_text(_numbered_text(rows), encoding="utf-8")
+        return SourceFile(target, label, digest, numbered=True)
+    target.write_text(text, encoding="utf-8")
+    return SourceFile(target, label, digest)
+
+
+def _table_files(data: bytes, name: str, label: str, target: Path) -> list[SourceFile]:
+    if name.lower().endswith(SPREADSHEETS):
+        digest = hashlib.sha256(data).hexdigest()
+        files = []
+        for index, (sheet_label, text) in enumerate(spreadsheet_tables(data, name, label)):
+            sheet_path = target.with_name(f"{target.name}.{index}.csv")
+            sheet_path.parent.mkdir(parents=True, exist_ok=True)
+            sheet_path.write_text(text, encoding="utf-8")
+            files.append(SourceFile(sheet_path, sheet_label, digest, numbered=True))
+        return files
+    return [_text_file(data, label, target)]
+
+
+def _is_table(name: str) -> bool:
+    return name.lower().endswith((".csv", ".txt", *SPREADSHEETS))
 
 
 def discover(folder: Path, scratch: Path) -> list[SourceFile]:
-    """Every CSV under ``folder``, zip members extracted into ``scratch``, in a stable order."""
+    """Every table under ``folder`` (zip members included), as UTF-8 text in ``scratch``."""
     if not folder.is_dir():
         raise FileNotFoundError(f"raw folder {folder} does not exist")
     found: list[SourceFile] = []
-    for path in sorted(folder.rglob("*")):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder).as_posix()
-        if path.suffix.lower() == ".csv":
-            found.append(SourceFile(path, relative, hashlib.sha256(path.read_bytes()).hexdigest()))
-        elif path.suffix.lower() == ".zip":
+        if path.suffix.lower() == ".zip":
             found += _extract(path, relative, scratch)
+        elif _is_table(path.name) and path.name != raw_layout.DATASET_MANIFEST:
+            found += _table_files(path.read_bytes(), path.name, relative, scratch / relative)
     return found
 
 
@@ -76,79 +179,242 @@ def _extract(path: Path, relative: str, scratch: Path) -> list[SourceFile]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as error:
-        problem = RawInputProblem(relative, 0, "-", f"not a zip file ({error})")
-        raise RawInputError([problem]) from error
+        raise _refuse(relative, 0, "-", f"not a zip file ({error})") from error
     members: list[SourceFile] = []
     with archive:
         for member in sorted(archive.namelist()):
-            if not member.lower().endswith(".csv"):
+            if not _is_table(member):
                 continue
+            label = f"{relative}!{member}"
             try:
                 data = archive.read(member)
-            except (zipfile.BadZipFile, OSError) as error:  # truncated or corrupt archive
-                problem = RawInputProblem(f"{relative}!{member}", 0, "-", f"unreadable ({error})")
-                raise RawInputError([problem]) from error
-            target = scratch / relative / member
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            digest = hashlib.sha256(data).hexdigest()
-            members.append(SourceFile(target, f"{relative}!{member}", digest))
+            except (zipfile.BadZipFile, OSError, EOFError) as error:  # truncated or corrupt
+                raise _refuse(label, 0, "-", f"unreadable zip member ({error})") from error
+            members += _table_files(data, member, label, scratch / relative / member)
     return members
 
 
-def read_manifest(folder: Path) -> tuple[str, bool]:
-    """Name of the data set and whether it is synthetic (real files have no manifest)."""
+def read_manifest(folder: Path) -> tuple[str, bool, str]:
+    """Name of the data set, whether it is synthetic, and the default unit of its values."""
     manifest = folder / raw_layout.DATASET_MANIFEST
     if not manifest.exists():
-        return ("Douanes (DGDDI) departmental files", False)
+        return ("Douanes (DGDDI) departmental files", False, raw_layout.DEFAULT_UNIT)
     content = json.loads(manifest.read_text(encoding="utf-8"))
-    return (str(content["name"]), bool(content["synthetic"]))
+    unit = str(content.get("value_unit", raw_layout.DEFAULT_UNIT))
+    return (str(content["name"]), bool(content["synthetic"]), unit)
 
 
-def read_header(source: SourceFile) -> list[str]:
-    """Column names on the first line of a file (only that line is read here)."""
-    with source.path.open(encoding="utf-8-sig", errors="replace") as handle:
-        first = handle.readline().rstrip("\r\n")
-    if not first:
-        raise RawInputError([RawInputProblem(source.label, 1, "-", "empty file, no header line")])
-    return [name.strip().strip('"') for name in first.split(raw_layout.SEPARATOR)]
+def detect_separator(header_line: str) -> str:
+    """The candidate separator the header line uses most (``;`` when none)."""
+    counts = {sep: header_line.count(sep) for sep in SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ";"
 
 
-def read_into_scratch(con: duckdb.DuckDBPyConnection, files: list[SourceFile]) -> None:
-    """Copy every file, as text, into the temporary table ``incoming`` with its line numbers.
+def read_header(source: SourceFile) -> tuple[list[str], str]:
+    """Column names on the first line of a table, and its separator."""
+    with source.path.open(encoding="utf-8") as handle:
+        first = handle.readline().rstrip("\n")
+    if not first.strip():
+        raise _refuse(source.label, 1, "-", "empty file, no header line")
+    separator = ";" if source.numbered else detect_separator(first)
+    names = [name.strip().strip('"') for name in first.split(separator)]
+    return (names[1:] if source.numbered else names), separator
 
-    The header is checked against the declared layout first; the rows are then
-    read by DuckDB with that exact schema (no sniffing), so a row with too many
-    or too few fields is refused with the line DuckDB stopped at.
-    """
-    published = list(raw_layout.COLUMNS)
+
+def _find(header: list[str], accepted: tuple[str, ...]) -> int | None:
+    wanted = {normalise_header(name) for name in accepted}
+    for index, name in enumerate(header):
+        if normalise_header(name) in wanted:
+            return index
+    return None
+
+
+def _country_columns(header: list[str], used: set[int]) -> list[int]:
+    """Columns of a cross table whose header is a partner country code."""
+    return [i for i, name in enumerate(header)
+            if i not in used and re.fullmatch(r"[A-Z][A-Z0-9]", name.strip())]  # fmt: skip
+
+
+def recognise(header: list[str], label: str) -> tuple[Layout, dict[str, int]]:
+    """The layout a header belongs to, and the position of each of its columns."""
+    for layout in raw_layout.LAYOUTS:
+        positions = {raw: _find(header, names) for raw, names in layout.required.items()}
+        if any(index is None for index in positions.values()):
+            continue
+        optional = {raw: _find(header, names) for raw, names in layout.optional.items()}
+        positions.update({raw: i for raw, i in optional.items() if i is not None})
+        if layout.shape == "cross" and not _country_columns(header, set(positions.values())):
+            continue
+        return layout, positions  # type: ignore[return-value]
+    # A header that has most of a layout's columns is that layout with columns missing.
+    closest = max(raw_layout.LAYOUTS, key=lambda layout: _found_count(header, layout))
+    if _found_count(header, closest) >= 2 and closest.shape != "cross":
+        raise RawInputError([
+            RawInputProblem(label, 1, names[0], f"missing column (the {closest.name} layout "
+                            f"expects {closest.expected()}; found {header})")
+            for names in closest.required.values() if _find(header, names) is None
+        ])  # fmt: skip
+    expected = "; ".join(f"{layout.name}: {layout.expected()}" for layout in raw_layout.LAYOUTS)
+    raise _refuse(label, 1, "-", f"unknown layout (expected {expected}; found {header})")
+
+
+def _found_count(header: list[str], layout: Layout) -> int:
+    return sum(_find(header, names) is not None for names in layout.required.values())
+
+
+def file_year(label: str) -> str | None:
+    """The year a file's path names (its folder or its name), if any."""
+    years = re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", label)
+    return years[-1] if years else None
+
+
+def create_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
+    columns = ", ".join(f"{c} varchar" for c in RAW_COLUMNS)
     con.execute(
-        "create or replace temp table incoming ("
-        + ", ".join(f"{c} varchar" for c in RAW_COLUMNS)
-        + ", source_file varchar, source_line integer)"
+        f"create or replace temp table incoming ({columns}, source_file varchar, "
+        "source_line integer, file_year varchar)"
     )
+    con.execute(
+        "create or replace temp table incoming_labels (product_code varchar, "
+        "product_label varchar, source_file varchar, source_line integer)"
+    )
+
+
+def _scan(source: SourceFile, width: int, separator: str) -> tuple[str, dict[str, object]]:
+    """SQL (and parameters) reading a table's data rows as c0..cN with their line number."""
+    extra = 1 if source.numbered else 0
+    schema = {f"c{i}": "VARCHAR" for i in range(width + extra)}
+    line = "cast(c0 as integer)" if source.numbered else "cast(ordinality + 1 as integer)"
+    shift = 1 if source.numbered else 0
+    names = ", ".join(f"c{i + shift} as v{i}" for i in range(width))
+    sql = (f"select {names}, {line} as line from read_csv($path, sep=$sep, header=false, "
+           "skip=1, auto_detect=false, columns=$schema, quote='\"', encoding='utf-8', "
+           "strict_mode=true) with ordinality")  # fmt: skip
+    return sql, {"path": str(source.path), "sep": separator, "schema": schema}
+
+
+def _unit(header: list[str], positions: dict[str, int], default_unit: str) -> str:
+    if "value" in positions:
+        return raw_layout.unit_from_header(header[positions["value"]]) or default_unit
+    return default_unit
+
+
+def read_table(con: duckdb.DuckDBPyConnection, source: SourceFile, default_unit: str) -> str:
+    """Read one table into the scratch tables; return the name of its layout."""
+    header, separator = read_header(source)
+    layout, positions = recognise(header, source.label)
+    scan, params = _scan(source, len(header), separator)
+    params["label"] = source.label
+    if layout.shape != "labels":
+        params |= {"year": file_year(source.label), "unit": _unit(header, positions, default_unit)}
+    if layout.shape == "labels":
+        sql = (f"insert into incoming_labels select v{positions['product_code']}, "
+               f"v{positions['product_label']}, $label, line from ({scan})")  # fmt: skip
+    elif layout.shape == "long":
+        picked = ", ".join(f"v{positions[c]}" for c in RAW_COLUMNS if c != "value_unit")
+        sql = f"insert into incoming select {picked}, $unit, $label, line, $year from ({scan})"
+    else:
+        sql, params = _cross_sql(source, header, positions, scan, params)
+    try:
+        con.execute(sql, params)
+    except duckdb.Error as error:
+        raise RawInputError([RawInputProblem(source.label, *_reader_location(error))]) from error
+    return layout.name
+
+
+def _cross_sql(
+    source: SourceFile, header: list[str], positions: dict[str, int], scan: str,
+    params: dict[str, object],
+) -> tuple[str, dict[str, object]]:  # fmt: skip
+    """Unpivot a cross table: one row per product and non-empty country cell."""
+    named = names_from_file(source.label)
+    values: dict[str, str] = {}
+    for column in ("flow_code", "year", "department_code"):
+        if column in positions:
+            values[column] = f"v{positions[column]}"
+        elif column in named:
+            params[column] = named[column]
+            values[column] = f"${column}"
+        else:
+            raise _refuse(source.label, 1, "-", f"cross table without {column}: no column "
+                          "and no file name like 45_export_2024")  # fmt: skip
+    countries = _country_columns(header, set(positions.values()))
+    cells = ", ".join(f"{{'country': '{header[i].strip()}', 'value': v{i}}}" for i in countries)
+    sql = (
+        f"insert into incoming select {values['flow_code']}, {values['year']}, "
+        f"{values['department_code']}, v{positions['product_code']}, cell.country, "
+        "cell.value, $unit, $label, line, $year from "
+        f"(select *, unnest([{cells}]) as cell from ({scan})) "
+        "where trim(coalesce(cell.value, '')) <> ''"
+    )
+    return sql, params
+
+
+def names_from_file(label: str) -> dict[str, str]:
+    """Department, flow (E/I) and year a cross table's file name states, if any."""
+    found = raw_layout.CROSS_FILE_NAME.search(label.rsplit("!", 1)[-1])
+    if not found:
+        return {}
+    flow = found.group("flow").upper()[0]
+    return {"department_code": found.group("department"), "flow_code": flow,
+            "year": found.group("year")}  # fmt: skip
+
+
+def read_into_scratch(
+    con: duckdb.DuckDBPyConnection, files: list[SourceFile], default_unit: str
+) -> dict[str, str]:
+    """Read every file into ``incoming`` / ``incoming_labels``; return each file's layout."""
+    create_scratch_tables(con)
+    layouts: dict[str, str] = {}
+    batches: dict[tuple[tuple[str, ...], str], list[SourceFile]] = {}
     for source in files:
-        found = read_header(source)
-        missing = [c for c in published if c not in found]
-        if missing:
-            raise RawInputError([
-                RawInputProblem(source.label, 1, c,
-                                f"missing column (expected {published}, found {found})")
-                for c in missing
-            ])  # fmt: skip
-        schema = {f"c{i}": "VARCHAR" for i in range(len(found))}
-        selected = ", ".join(f"c{found.index(name)}" for name in published)
-        try:
-            con.execute(
-                f"insert into incoming select {selected}, $label, (ordinality + 1)::integer "
-                "from read_csv($path, sep=$sep, header=false, skip=1, auto_detect=false, "
-                "columns=$schema, quote='\"', encoding='utf-8') with ordinality",
-                {"label": source.label, "path": str(source.path),
-                 "sep": raw_layout.SEPARATOR, "schema": schema},
-            )  # fmt: skip
-        except duckdb.Error as error:
-            problem = RawInputProblem(source.label, *_reader_location(error))
-            raise RawInputError([problem]) from error
+        header, separator = read_header(source)
+        layout, _ = recognise(header, source.label)
+        if layout.shape == "long" and not source.numbered:
+            batches.setdefault((tuple(header), separator), []).append(source)
+        else:
+            layouts[source.label] = read_table(con, source, default_unit)
+    for (header, separator), sources in batches.items():
+        _read_long_batch(con, sources, list(header), separator, default_unit)
+        layouts |= {source.label: "long" for source in sources}
+    return layouts
+
+
+def _read_long_batch(
+    con: duckdb.DuckDBPyConnection, sources: list[SourceFile], header: list[str],
+    separator: str, default_unit: str,
+) -> None:  # fmt: skip
+    """Read many long tables sharing one header in a single DuckDB scan.
+
+    One scan of 500 files is many times faster than 500 scans; each row's line
+    is its rank within its file (files are read in order, rows in file order).
+    """
+    _, positions = recognise(header, sources[0].label)
+    con.execute("create or replace temp table batch_files (path varchar, label varchar, "
+                "file_year varchar)")  # fmt: skip
+    con.executemany(
+        "insert into batch_files values (?, ?, ?)",
+        [[str(s.path), s.label, file_year(s.label)] for s in sources],
+    )
+    picked = ", ".join(f"r.c{positions[c]}" for c in RAW_COLUMNS if c != "value_unit")
+    schema = {f"c{i}": "VARCHAR" for i in range(len(header))}
+    sql = (
+        f"insert into incoming select {picked}, $unit, f.label, cast(row_number() over "
+        "(partition by r.filename order by r.ordinality) + 1 as integer), f.file_year "
+        "from read_csv($paths, sep=$sep, header=false, skip=1, auto_detect=false, "
+        "columns=$schema, quote='\"', encoding='utf-8', strict_mode=true, filename=true) "
+        "with ordinality as r join batch_files as f on r.filename = f.path"
+    )
+    params = {"paths": [str(s.path) for s in sources], "sep": separator, "schema": schema,
+              "unit": _unit(header, positions, default_unit)}  # fmt: skip
+    try:
+        con.execute(sql, params)
+    except duckdb.Error as error:
+        failing = re.search(r"file = (\S+)", str(error))
+        by_path = {str(s.path): s.label for s in sources}
+        label = by_path.get(failing.group(1), "?") if failing else ", ".join(by_path.values())
+        raise RawInputError([RawInputProblem(label, *_reader_location(error))]) from error
 
 
 def _reader_location(error: Exception) -> tuple[int, str, str]:

@@ -34,7 +34,7 @@ def raw_snapshot(warehouse: Path) -> tuple[int, str]:
     """Row count and a digest of the raw table's content."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
-            "select flow_code, year, department_code, product_code, country_code, value_keur, "
+            "select flow_code, year, department_code, product_code, country_code, value, "
             "source_file, source_line from raw.customs_trade order by source_file, source_line"
         ).fetchall()
     return len(rows), hashlib.sha256(repr(rows).encode()).hexdigest()
@@ -125,7 +125,7 @@ def test_quarantine_keeps_invalid_rows_aside_and_loads_the_rest(
     report = load_raw.load(write_folder(tmp_path / "mixed", rows), loaded, quarantine=True)
     with duckdb.connect(str(loaded), read_only=True) as con:
         quarantined = con.execute(
-            "select source_line, column_name, department_code, value_keur from raw.quarantine "
+            "select source_line, column_name, department_code, value from raw.quarantine "
             "order by source_line, column_name"
         ).fetchall()
         audit = con.execute(
@@ -176,7 +176,7 @@ def test_changed_and_removed_files_replace_their_rows(tmp_path: Path) -> None:
         assert con.execute("select distinct year from raw.customs_trade").fetchall() == [("2024",)]
         assert (
             con.execute(
-                "select count(*) from raw.customs_trade where value_keur = '1300.500'"
+                "select count(*) from raw.customs_trade where value = '1300.500'"
             ).fetchone()[0]
             == 1
         )

@@ -64,7 +64,7 @@ def test_sample_is_labelled_synthetic(sample_dir: Path) -> None:
 def test_values_are_thousands_of_euros_with_three_decimals(sample_dir: Path) -> None:
     rows = _rows(sample_dir, 2024)
     assert rows, "the sample has no 2024 rows"
-    assert all(len(row) == len(raw_layout.COLUMNS) for row in rows)
+    assert all(len(row) == len(raw_layout.SAMPLE_HEADER) for row in rows)
     assert all(len(row[5].split(".")[1]) == 3 for row in rows)
 
 

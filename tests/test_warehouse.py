@@ -72,7 +72,7 @@ def test_lineage_points_back_to_the_file_line(
     warehouse: duckdb.DuckDBPyConnection, sample_dir: Path
 ) -> None:
     source_file, line, value = warehouse.execute(
-        "select source_file, source_line, value_keur from raw.customs_trade "
+        "select source_file, source_line, value from raw.customs_trade "
         "where source_file like '2024/region_24_2024.zip!dept_45_2024.csv' "
         "order by source_line desc limit 1"
     ).fetchone()

@@ -40,7 +40,7 @@ products as (
     select
         a129_code,
         a129_label
-    from {{ ref('stg_reference__products_a129') }}
+    from {{ ref('int_products_a129') }}
 
 ),
 

@@ -34,7 +34,7 @@ products_a129 as (
         a129_code,
         a129_label,
         a38_code
-    from {{ ref('stg_reference__products_a129') }}
+    from {{ ref('int_products_a129') }}
 
 ),
 

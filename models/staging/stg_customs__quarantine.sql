@@ -12,7 +12,8 @@ source as (
         department_code,
         product_code,
         country_code,
-        value_keur,
+        value,
+        value_unit,
         quarantined_at
     from {{ source('customs', 'quarantine') }}
 
@@ -30,7 +31,8 @@ final as (
         department_code,
         product_code,
         country_code,
-        value_keur,
+        value,
+        value_unit,
         quarantined_at
     from source
 

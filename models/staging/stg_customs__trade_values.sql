@@ -8,7 +8,8 @@ source as (
         department_code,
         product_code,
         country_code,
-        value_keur,
+        value,
+        value_unit,
         source_file,
         source_line,
         loaded_at
@@ -29,7 +30,11 @@ typed as (
         {{ normalize_code('product_code') }} as product_code,
         {{ normalize_code('country_code') }} as country_code,
         -- thousands of euros with three decimals are exact euros
-        cast(cast(trim(value_keur) as decimal(18, 3)) * 1000 as decimal(18, 2)) as value_eur,
+        cast(
+            {{ parse_decimal('value') }}
+            * case value_unit when 'keur' then 1000 else 1 end
+            as decimal(18, 2)
+        ) as value_eur,
         source_file,
         source_line,
         loaded_at
