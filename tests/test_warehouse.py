@@ -140,3 +140,20 @@ def test_dbt_build_ran_its_tests(dbt_target_dir: Path) -> None:
     assert all(r["status"] == "pass" for r in tests), [
         r["unique_id"] for r in tests if r["status"] != "pass"
     ]
+
+
+def test_every_relation_reads_from_a_copy_under_another_name(
+    warehouse_file: Path, tmp_path: Path
+) -> None:
+    # Analysts copy the file and BI tools attach it under their own alias: no
+    # relation may depend on the file's name.
+    copy = tmp_path / "my_copy_of_the_warehouse.duckdb"
+    copy.write_bytes(warehouse_file.read_bytes())
+    with duckdb.connect(str(copy), read_only=True) as con:
+        relations = con.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in ('staging', 'intermediate', 'marts')"
+        ).fetchall()
+        assert len(relations) > 20
+        for schema, name in relations:
+            con.execute(f'select * from "{schema}"."{name}" limit 1').fetchall()
