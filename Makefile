@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build test lint setup clean
+.PHONY: build test lint setup clean parquet docs
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,12 @@ build: setup
 
 test: setup
 	$(PY) -m pytest
+
+parquet: setup
+	$(PY) -m scripts.export_parquet
+
+docs: setup
+	$(VENV)/bin/dbt docs generate --profiles-dir .
 
 lint: setup
 	$(VENV)/bin/ruff check scripts tests

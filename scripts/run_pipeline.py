@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from scripts import generate_sample, load_raw, raw_layout
+from scripts import export_parquet, generate_sample, load_raw, raw_layout
 from scripts.paths import PROJECT_DIR, SAMPLE_RAW_DIR, raw_dir, warehouse_path
 
 
@@ -107,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         help="load valid rows and keep invalid ones in raw.quarantine instead of failing",
     )
     parser.add_argument(
+        "--parquet", action="store_true",
+        help="also write every mart to Parquet (exports/parquet/, with a manifest)",
+    )
+    parser.add_argument(
         "--full-refresh", action="store_true",
         help="rebuild from an empty warehouse instead of reading only new or changed files",
     )  # fmt: skip
@@ -122,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build failed: {error}", file=sys.stderr)
         return 1
     print(f"warehouse ready: {target}")
+    if args.parquet:
+        export_parquet.main(["--warehouse", str(target)])
     return 0
 
 

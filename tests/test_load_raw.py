@@ -264,3 +264,21 @@ def test_failed_build_keeps_the_previous_warehouse(tmp_path: Path) -> None:
         run_pipeline.build_warehouse(bad, warehouse, dbt_args)
     assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == digest
     assert not list(tmp_path.glob("trade.duckdb.building*"))
+
+
+def test_a_reader_of_the_old_file_keeps_a_consistent_view_during_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run_pipeline, "dbt_build", lambda *_: None)  # the swap is under test
+    warehouse = tmp_path / "trade.duckdb"
+    run_pipeline.build_warehouse(write_folder(tmp_path / "v1", GOOD_ROWS), warehouse)
+    reader = duckdb.connect(str(warehouse), read_only=True)
+    before = reader.execute("select count(*), sum(length(value)) from raw.customs_trade").fetchone()
+    more = [*GOOD_ROWS, "E;2024;45;C29A;ES;7.000"]
+    run_pipeline.build_warehouse(write_folder(tmp_path / "v2", more), warehouse)
+    assert (
+        reader.execute("select count(*), sum(length(value)) from raw.customs_trade").fetchone()
+        == before
+    )  # the open connection still sees the file it opened
+    reader.close()
+    assert raw_snapshot(warehouse)[0] == len(more)  # a new connection sees the new build
