@@ -211,6 +211,7 @@ def load(folder: Path, warehouse: Path, quarantine: bool = False) -> LoadReport:
         if not files:
             raise RawInputError([RawInputProblem(str(folder), 0, "-", "no CSV or zip file found")])
         with duckdb.connect(str(warehouse)) as con:
+            con.execute("set enable_progress_bar = false")
             _prepare_raw_schema(con)
             to_read, to_remove = _plan(con, files, dataset_name)
             read_into_scratch(con, to_read, default_unit)

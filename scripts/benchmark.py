@@ -1,0 +1,327 @@
+"""Measure what the pipeline costs, how it grows with data, and how far dbt is from DuckDB.
+
+Why a script and not tests: timings depend on the machine and its load, so
+they are measured here, reported with the targets they are meant to meet, and
+never asserted in the test suite. Each stage runs in a child process so its
+wall time, CPU time and peak memory (RSS) are its own; every figure is the
+median of several runs. Results go to ``benchmarks/results.json`` and
+``benchmarks/results.md``, which README.md quotes.
+
+Usage: python -m scripts.benchmark [--runs 3] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+
+from scripts.paths import PROJECT_DIR, SEEDS_DIR
+from scripts.run_pipeline import dbt_command
+
+RESULTS_DIR = PROJECT_DIR / "benchmarks"
+BASELINE_SQL = PROJECT_DIR / "scripts" / "benchmark_baseline.sql"
+PY = sys.executable
+#: Models that compute the fiche's marts, timed against the hand-written baseline.
+CORE_MODELS = (
+    "stg_customs__trade_values", "stg_reference__departments", "stg_reference__regions",
+    "stg_reference__countries", "stg_reference__products_a129", "stg_reference__products_a38",
+    "stg_reference__products_a17", "stg_customs__product_labels", "int_territories",
+    "int_territory_trade", "int_territory_flow_totals", "int_products_a129",
+    "territory_trade_balance", "territory_partner_trade", "territory_product_trade",
+    "territory_flow_links",
+)  # fmt: skip
+#: The detail factor of the sample generator that multiplies rows per year the most
+#: (products and partners per department, capped by the nomenclatures).
+FINE_DETAIL = 8.0
+
+
+@dataclass(frozen=True)
+class Measure:
+    wall_s: float
+    cpu_s: float
+    peak_rss_mib: float
+
+
+def run_stage(command: list[str], env: dict[str, str] | None = None) -> Measure:
+    """Run one stage as a child process and measure it alone (os.wait4 gives its rusage)."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            tail = errors.read().decode(errors="replace")[-2000:]
+            raise RuntimeError(f"stage failed: {' '.join(command)}\n{tail}")
+    return Measure(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def median(measures: list[Measure]) -> Measure:
+    return Measure(
+        statistics.median(m.wall_s for m in measures),
+        statistics.median(m.cpu_s for m in measures),
+        statistics.median(m.peak_rss_mib for m in measures),
+    )
+
+
+@dataclass
+class PipelineRun:
+    stages: dict[str, Measure]
+    dbt_startup_s: float
+    dbt_models_s: float
+    dbt_tests_s: float
+    dbt_core_models_s: float
+    raw_rows: int
+
+
+def pipeline_once(work: Path, first: int, last: int, detail: float, render: bool) -> PipelineRun:
+    """Every stage once, from an empty folder: sample, load, dbt build, render, Parquet."""
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    raw, warehouse, target = work / "raw", work / "trade.duckdb", work / "target"
+    env = {**os.environ, "TRADE_WAREHOUSE_PATH": str(warehouse)}
+    stages = {
+        "sample": run_stage([PY, "-m", "scripts.generate_sample", "--out", str(raw),
+                             "--first-year", str(first), "--last-year", str(last),
+                             "--detail", str(detail)]),
+        "raw_load": run_stage([PY, "-m", "scripts.load_raw", "--raw-dir", str(raw),
+                               "--warehouse", str(warehouse)]),
+        "dbt_build": run_stage(dbt_command("build", "--target-path", str(target)), env),
+    }  # fmt: skip
+    if render:
+        stages["render_all_pages"] = run_stage(
+            [PY, "-m", "scripts.render_reports", "--warehouse", str(warehouse),
+             "--out", str(work / "site")]
+        )  # fmt: skip
+    stages["parquet_export"] = run_stage(
+        [PY, "-m", "scripts.export_parquet", "--warehouse", str(warehouse),
+         "--out", str(work / "parquet")]
+    )  # fmt: skip
+    results = json.loads((target / "run_results.json").read_text())
+    timing = {r["unique_id"]: r["execution_time"] for r in results["results"]}
+    models = sum(t for uid, t in timing.items() if uid.startswith("model."))
+    tests = sum(t for uid, t in timing.items() if uid.startswith(("test.", "unit_test.")))
+    core = sum(timing.get(f"model.french_trade.{name}", 0.0) for name in CORE_MODELS)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute("select count(*) from raw.customs_trade").fetchone()[0]
+    return PipelineRun(
+        stages=stages,
+        # dbt's fixed cost: parsing, connecting and start-up, outside run_results' elapsed time
+        dbt_startup_s=stages["dbt_build"].wall_s - results["elapsed_time"],
+        dbt_models_s=models,
+        dbt_tests_s=tests,
+        dbt_core_models_s=core,
+        raw_rows=int(rows),
+    )
+
+
+def pipeline(work: Path, first: int, last: int, detail: float, runs: int,
+             render: bool) -> dict[str, object]:  # fmt: skip
+    """Median of ``runs`` pipeline runs."""
+    all_runs = [pipeline_once(work, first, last, detail, render) for _ in range(runs)]
+    stages = {name: asdict(median([r.stages[name] for r in all_runs]))
+              for name in all_runs[0].stages}  # fmt: skip
+    return {
+        "years": f"{first}-{last}",
+        "detail": detail,
+        "raw_rows": all_runs[0].raw_rows,
+        "runs": runs,
+        "stages": stages,
+        "total_wall_s": sum(s["wall_s"] for s in stages.values()),
+        "peak_rss_mib": max(s["peak_rss_mib"] for s in stages.values()),
+        "dbt_startup_s": statistics.median(r.dbt_startup_s for r in all_runs),
+        "dbt_models_s": statistics.median(r.dbt_models_s for r in all_runs),
+        "dbt_tests_s": statistics.median(r.dbt_tests_s for r in all_runs),
+        "dbt_core_models_s": statistics.median(r.dbt_core_models_s for r in all_runs),
+    }
+
+
+COMPARISONS = {
+    "territory_trade_balance": (
+        "territory_level, territory_code, year, exports_eur, imports_eur, balance_eur, "
+        "round(export_share_of_region, 12), round(export_share_of_france, 12)"
+    ),
+    "territory_partner_trade": (
+        "territory_level, territory_code, year, country_code, coalesce(exports_eur, 0), "
+        "coalesce(imports_eur, 0), total_trade_rank"
+    ),
+    "territory_product_trade": (
+        "territory_level, territory_code, year, flow, product_level, product_code, value_eur, "
+        "rank_in_flow"
+    ),
+    "territory_flow_links": (
+        "territory_level, territory_code, year, flow, product_code, country_code, value_eur"
+    ),
+}  # fmt: skip
+
+
+BASELINE_TABLES = {
+    "territory_trade_balance": "baseline_balance",
+    "territory_partner_trade": "baseline_partners",
+    "territory_product_trade": "baseline_products",
+    "territory_flow_links": "baseline_flow_links",
+}
+
+
+def baseline(warehouse: Path, runs: int) -> dict[str, object]:
+    """Time the hand-written SQL and check it gives the marts' numbers."""
+    sql = BASELINE_SQL.read_text(encoding="utf-8")
+    params = {
+        "departments": str(SEEDS_DIR / "departments.csv"),
+        "products_a129": str(SEEDS_DIR / "products_a129.csv"),
+        "products_a38": str(SEEDS_DIR / "products_a38.csv"),
+    }
+    code = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    statements = [s for s in code.split(";") if s.strip()]
+    timings: list[float] = []
+    differences: dict[str, int] = {}
+    for _ in range(runs):
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            con.execute("set enable_progress_bar = false")
+            started = time.perf_counter()
+            for statement in statements:
+                used = {k: v for k, v in params.items() if f"${k}" in statement}
+                con.execute(statement, used)
+            timings.append(time.perf_counter() - started)
+            for mart, columns in COMPARISONS.items():
+                ours, theirs = f"marts.{mart}", BASELINE_TABLES[mart]
+                differences[mart] = sum(
+                    con.execute(
+                        f"select count(*) from (select {columns} from {a} "
+                        f"except all select {columns} from {b})"
+                    ).fetchone()[0]
+                    for a, b in ((ours, theirs), (theirs, ours))
+                )
+    return {"baseline_s": statistics.median(timings), "rows_differing": differences}
+
+
+def incremental(work: Path, runs: int) -> dict[str, object]:
+    """Add a tenth year to a nine-year warehouse, against a full rebuild of ten years."""
+    added, full = [], []
+    for _ in range(runs):
+        shutil.rmtree(work, ignore_errors=True)
+        nine, ten, warehouse = work / "nine", work / "ten", work / "trade.duckdb"
+        subprocess.run([PY, "-m", "scripts.generate_sample", "--out", str(ten),
+                        "--first-year", "2015", "--last-year", "2024"], check=True,
+                       cwd=PROJECT_DIR, stdout=subprocess.DEVNULL)  # fmt: skip
+        shutil.copytree(ten, nine)
+        shutil.rmtree(nine / "2015")
+        env = {**os.environ, "TRADE_WAREHOUSE_PATH": str(warehouse)}
+        build = [PY, "-m", "scripts.run_pipeline"]
+        run_stage([*build, "--raw-dir", str(nine), "--full-refresh"], env)
+        added.append(run_stage([*build, "--raw-dir", str(ten)], env))
+        full.append(run_stage([*build, "--raw-dir", str(ten), "--full-refresh"], env))
+    return {"add_one_year": asdict(median(added)), "full_rebuild": asdict(median(full))}
+
+
+def targets(results: dict[str, object]) -> list[dict[str, object]]:
+    """The issue's targets, each with the measured value and whether it is met."""
+    five = results["five_years"]
+    growth = results["growth"]
+    stages = five["stages"]
+    main_job = sum(stages[s]["wall_s"] for s in ("raw_load", "dbt_build", "render_all_pages")
+                   if s in stages) + stages["sample"]["wall_s"]  # fmt: skip
+    ratio = five["dbt_core_models_s"] / results["baseline"]["baseline_s"]
+    ten_over_one = growth["10 years"]["total_wall_s"] / growth["1 year"]["total_wall_s"]
+    render = stages.get("render_all_pages", {}).get("wall_s")
+    peak = max(run["peak_rss_mib"] for run in [five, *growth.values()])
+    rows = [
+        ("main command on the 5-year sample, set-up excluded", main_job, "< 90 s", main_job < 90),
+        ("dbt model time / hand-written DuckDB baseline", ratio, "< 3", ratio < 3),
+        ("10 years / 1 year, total wall time", ten_over_one, "< 2", ten_over_one < 2),
+        ("rendering all pages", render, "< 30 s", render is not None and render < 30),
+        ("peak memory of any stage (MiB)", peak, "< 2048", peak < 2048),
+    ]
+    return [{"target": t, "measured": m, "goal": g, "met": ok} for t, m, g, ok in rows]
+
+
+def markdown(results: dict[str, object]) -> str:
+    """The results as the Markdown tables README.md quotes."""
+    lines = [f"Measured {results['measured_at']} on {results['machine']}, "
+             f"median of {results['runs']} run(s).", "",
+             "| target | measured | goal | met |", "| --- | --- | --- | --- |"]  # fmt: skip
+    for row in results["targets"]:
+        value = "n/a" if row["measured"] is None else f"{row['measured']:.2f}"
+        lines.append(f"| {row['target']} | {value} | {row['goal']} | "
+                     f"{'yes' if row['met'] else '**no**'} |")  # fmt: skip
+    lines += ["", "| data | raw rows | stage | wall s | CPU s | peak RSS MiB |",
+              "| --- | --- | --- | --- | --- | --- |"]  # fmt: skip
+    runs = {"5 years (default sample)": results["five_years"], **results["growth"]}
+    for label, run in runs.items():
+        for stage, m in run["stages"].items():
+            lines.append(f"| {label} | {run['raw_rows']:,} | {stage} | {m['wall_s']:.1f} | "
+                         f"{m['cpu_s']:.1f} | {m['peak_rss_mib']:.0f} |")  # fmt: skip
+    five = results["five_years"]
+    base = results["baseline"]
+    lines += [
+        "",
+        f"dbt on the 5-year sample: {five['dbt_startup_s']:.1f} s fixed start-up, "
+        f"{five['dbt_models_s']:.1f} s of models, {five['dbt_tests_s']:.1f} s of tests "
+        "(summed over dbt's 2 threads, from run_results.json).",
+        f"The fiche's marts: dbt models {five['dbt_core_models_s']:.1f} s against "
+        f"{base['baseline_s']:.1f} s of hand-written SQL in one DuckDB connection; rows "
+        f"differing between the two: {base['rows_differing']}.",
+    ]
+    inc = results.get("incremental")
+    if inc:
+        lines.append(
+            f"Adding a tenth year to a nine-year warehouse: {inc['add_one_year']['wall_s']:.1f} s; "
+            f"full rebuild of ten years: {inc['full_rebuild']['wall_s']:.1f} s."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per measure (median)")
+    parser.add_argument("--quick", action="store_true", help="one run, no 10-year growth")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR)
+    args = parser.parse_args(argv)
+    runs = 1 if args.quick else args.runs
+    render = (PROJECT_DIR / "scripts" / "render_reports.py").exists()
+    with tempfile.TemporaryDirectory(prefix="trade-bench-") as scratch:
+        work = Path(scratch)
+        results: dict[str, object] = {
+            "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
+                       f"{platform.python_version()}, DuckDB {duckdb.__version__}",
+            "runs": runs,
+        }  # fmt: skip
+        five = pipeline(work / "five", 2020, 2024, 1.0, runs, render)
+        results["five_years"] = five
+        results["baseline"] = baseline(work / "five" / "trade.duckdb", runs)
+        growth = {"1 year": pipeline(work / "one", 2024, 2024, 1.0, runs, render)}
+        growth["5 years"] = five
+        if not args.quick:
+            growth["10 years"] = pipeline(work / "ten", 2015, 2024, 1.0, runs, render)
+            growth[f"5 years, detail x{FINE_DETAIL:g}"] = pipeline(
+                work / "fine", 2020, 2024, FINE_DETAIL, runs, render
+            )
+            results["incremental"] = incremental(work / "incremental", runs)
+        else:
+            growth["10 years"] = pipeline(work / "ten", 2015, 2024, 1.0, 1, render)
+        results["growth"] = {k: v for k, v in growth.items() if k != "5 years"}
+        results["targets"] = targets(results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (args.out / "results.md").write_text(markdown(results))
+    print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
