@@ -19,8 +19,10 @@ import sys
 import time
 from pathlib import Path
 
-from scripts import export_parquet, generate_sample, load_raw, raw_layout
+from scripts import export_parquet, generate_sample, load_raw, raw_layout, render_reports
 from scripts.paths import PROJECT_DIR, SAMPLE_RAW_DIR, raw_dir, warehouse_path
+
+SITE_DIR = PROJECT_DIR / "site"
 
 
 class BuildError(RuntimeError):
@@ -107,7 +109,11 @@ def main(argv: list[str] | None = None) -> int:
         help="load valid rows and keep invalid ones in raw.quarantine instead of failing",
     )
     parser.add_argument(
-        "--parquet", action="store_true",
+        "--no-reports", action="store_true", help="skip rendering the report pages (site/)"
+    )
+    parser.add_argument(
+        "--parquet",
+        action="store_true",
         help="also write every mart to Parquet (exports/parquet/, with a manifest)",
     )
     parser.add_argument(
@@ -128,6 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"warehouse ready: {target}")
     if args.parquet:
         export_parquet.main(["--warehouse", str(target)])
+    if not args.no_reports:
+        try:
+            report = render_reports.render_site(target, SITE_DIR)
+        except render_reports.RenderError as error:
+            print(f"report pages failed: {error}", file=sys.stderr)
+            return 1
+        print(f"report pages: {report.page_count} territories ({report.year}) in "
+              f"{SITE_DIR / 'index.html'}")  # fmt: skip
     return 0
 
 

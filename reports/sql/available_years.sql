@@ -1,0 +1,5 @@
+-- Years covered by the marts, newest first: a report shows the newest one
+-- unless another year is asked for.
+select distinct balance.year
+from marts.territory_trade_balance as balance
+order by balance.year desc

@@ -1,0 +1,765 @@
+"""The report site rendered from the session's warehouse, checked against the marts.
+
+Expected values are recomputed here from the marts with the test's own SQL,
+rounding (Decimal, half-up) and French formatting (written by hand, not with
+babel), and compared with what the pages show, parsed with the stdlib HTML
+parser. Nothing expected is read back from the code under test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from html.parser import HTMLParser
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import plotly.graph_objects as go
+import pytest
+
+from scripts import render_reports
+from scripts.paths import PROJECT_DIR
+from scripts.render_reports import RenderError, render_site
+
+pytestmark = pytest.mark.slow
+
+SQL_DIR = PROJECT_DIR / "reports" / "sql"
+LEVELS = {"department", "region", "country"}
+BIN = Path(sys.executable).parent
+EVIL_PRODUCT = '<script>alert("pwned")</script> & <b>Cie</b>'
+EVIL_COUNTRY = "<img src=x onerror=alert(1)>land"
+
+Key = tuple[str, str]
+
+
+# --- independent French formatting -------------------------------------------------------
+
+
+def norm(text: str) -> str:
+    """Collapse every kind of space (incl. U+00A0 and U+202F, babel's separators) to one."""
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text).strip()
+
+
+def fr_number(value: Decimal, places: int, signed: bool = False) -> str:
+    """French layout written by hand: space between thousands, comma before decimals."""
+    rounded = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    digits = f"{abs(rounded):,.{places}f}".replace(",", " ").replace(".", ",")
+    if rounded < 0:
+        return "-" + digits
+    return ("+" if signed and rounded > 0 else "") + digits
+
+
+def fr_million(value_eur: Decimal, signed: bool = False) -> str:
+    return fr_number(value_eur / Decimal(1_000_000), 1, signed)
+
+
+def fr_percent(ratio: float, places: int) -> str:
+    return fr_number(Decimal(repr(ratio)) * 100, places) + " %"
+
+
+# --- HTML parsing ------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    name: str
+    territory: str | None
+    body: list[list[dict[str, Any]]] = field(default_factory=list)
+    foot: list[list[dict[str, Any]]] = field(default_factory=list)
+
+    def eur_sum(self) -> Decimal:
+        """Sum of the amounts (data-eur) in the body rows: what a reader would add up."""
+        return sum(
+            (Decimal(cell["eur"]) for row in self.body for cell in row if cell["eur"]),
+            Decimal(0),
+        )
+
+
+class Page(HTMLParser):
+    """The parts of a report page the tests look at."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.key: Key | None = None
+        self.year: int | None = None
+        self.figures: dict[str, str] = {}
+        self.flow_totals: list[tuple[str, Decimal]] = []
+        self.tables: list[Table] = []
+        self.specs: dict[str, str] = {}
+        self.chart_divs: list[str] = []
+        self.scripts: list[dict[str, str | None]] = []
+        self.stylesheets: list[str] = []
+        self.hrefs: list[str] = []
+        self.banner: str | None = None
+        self.industry: str | None = None
+        self.header_text = ""
+        self._capture: list[tuple[str, str, list[str]]] = []
+        self._table: Table | None = None
+        self._section = "body"
+        self._cell: dict[str, Any] | None = None
+        self._in_header = False
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if "data-territory-level" in a:
+            self.key = (a["data-territory-level"] or "", a["data-territory-code"] or "")
+            self.year = int(a["data-year"] or 0)
+            self._in_header = True
+        if tag == "script":
+            self.scripts.append(a)
+            if "chart-spec" in (a.get("class") or ""):
+                self._capture.append(("spec", a["data-chart-id"] or "", []))
+        if tag == "link" and a.get("rel") == "stylesheet":
+            self.stylesheets.append(a.get("href") or "")
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"] or "")
+        if tag == "div" and "chart" in (a.get("class") or "").split():
+            self.chart_divs.append(a.get("id") or "")
+        if "data-figure" in a:
+            self._capture.append(("figure", a["data-figure"] or "", []))
+        if "data-flow-total" in a:
+            self.flow_totals.append((a["data-flow-total"] or "", Decimal(a["data-eur"] or "0")))
+        if "data-synthetic-banner" in a:
+            self._capture.append(("banner", tag, []))
+        if "data-territoires-industrie" in a:
+            self._capture.append(("industry", tag, []))
+        if tag == "table" and "data-table" in a:
+            self._table = Table(a["data-table"] or "", a.get("data-territory"))
+            self.tables.append(self._table)
+        if self._table is not None:
+            if tag in ("thead", "tbody", "tfoot"):
+                self._section = tag
+            elif tag == "tr" and self._section in ("tbody", "tfoot"):
+                (self._table.body if self._section == "tbody" else self._table.foot).append([])
+            elif tag in ("td", "th") and self._section in ("tbody", "tfoot"):
+                rows = self._table.body if self._section == "tbody" else self._table.foot
+                self._cell = {"text": "", "eur": a.get("data-eur"), "class": a.get("class")}
+                rows[-1].append(self._cell)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "header":
+            self._in_header = False
+        if self._capture and (
+            (tag == "script" and self._capture[-1][0] == "spec")
+            or (self._capture[-1][0] in ("figure",) and tag in ("span", "strong", "dd"))
+            or (self._capture[-1][0] in ("banner", "industry") and tag == self._capture[-1][1])
+        ):
+            kind, name, parts = self._capture.pop()
+            text = "".join(parts)
+            if kind == "spec":
+                self.specs[name] = text
+            elif kind == "figure":
+                self.figures[name] = norm(text)
+            elif kind == "banner":
+                self.banner = norm(text)
+            else:
+                self.industry = norm(text)
+        if tag in ("td", "th") and self._cell is not None:
+            self._cell["text"] = norm(self._cell["text"])
+            self._cell = None
+        if tag == "table":
+            self._table = None
+            self._section = "body"
+
+    def handle_data(self, data: str) -> None:
+        for capture in self._capture:
+            capture[2].append(data)
+        if self._cell is not None:
+            self._cell["text"] += data
+        if self._in_header:
+            self.header_text += data
+
+    def table(self, name: str, territory: str | None = None) -> Table:
+        found = [t for t in self.tables if t.name == name and t.territory in (None, territory)]
+        assert len(found) == 1, f"expected one table {name} for {territory}, found {len(found)}"
+        return found[0]
+
+    def chart_specs(self) -> dict[str, dict[str, Any]]:
+        return {name: json.loads(text) for name, text in self.specs.items()}
+
+
+# --- fixtures ----------------------------------------------------------------------------
+
+
+def query(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+@pytest.fixture(scope="module")
+def marts(warehouse_file: Path) -> dict[str, Any]:
+    """What the marts say, read with the test's own SQL."""
+    con = duckdb.connect(str(warehouse_file), read_only=True)
+    try:
+        year = con.execute("select max(year) from marts.territory_trade_balance").fetchone()[0]
+        balance = query(con, "select * from marts.territory_trade_balance where year = ?", [year])
+        territories = query(con, "select * from marts.territories")
+        partners = query(
+            con,
+            "select * from marts.territory_partner_trade where year = ? and is_main_partner",
+            [year],
+        )
+        link_totals = query(
+            con,
+            "select territory_level, territory_code, flow, sum(value_eur) as total "
+            "from marts.territory_flow_links where year = ? group by all",
+            [year],
+        )
+        synthetic = con.execute("select bool_or(is_synthetic) from marts.data_provenance")
+        is_synthetic = synthetic.fetchone()[0]
+    finally:
+        con.close()
+    partners_by_key: dict[Key, list[dict]] = defaultdict(list)
+    for row in partners:
+        partners_by_key[(row["territory_level"], row["territory_code"])].append(row)
+    return {
+        "year": year,
+        "balance": {(r["territory_level"], r["territory_code"]): r for r in balance},
+        "territories": {(r["territory_level"], r["territory_code"]): r for r in territories},
+        "partners": partners_by_key,
+        "link_totals": {
+            (r["territory_level"], r["territory_code"], r["flow"]): r["total"] for r in link_totals
+        },
+        "synthetic": is_synthetic,
+    }
+
+
+@pytest.fixture(scope="module")
+def site(warehouse_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The whole site, rendered once for this module."""
+    out = tmp_path_factory.mktemp("reports") / "site"
+    report = render_site(warehouse_file, out, progress=False)
+    html = {path.name: path.read_text(encoding="utf-8") for path in sorted(out.glob("*.html"))}
+    parsed = {name: Page(text) for name, text in html.items()}
+    pages: dict[Key, Page] = {}
+    for name, page in parsed.items():
+        if name != "index.html":
+            assert page.key is not None, f"{name} has no territory header"
+            pages[page.key] = page
+    return {"out": out, "report": report, "pages": pages, "html": html, "parsed": parsed}
+
+
+def page_of(site: dict[str, Any], level: str, code: str) -> Page:
+    return site["pages"][(level, code)]
+
+
+# --- the site as a whole -----------------------------------------------------------------
+
+
+def test_one_page_per_territory_plus_index(site: dict[str, Any], marts: dict[str, Any]) -> None:
+    out: Path = site["out"]
+    levels = [key[0] for key in marts["territories"]]
+    assert (levels.count("department"), levels.count("region"), levels.count("country")) == (
+        101,
+        18,
+        1,
+    )
+    assert set(site["pages"]) == set(marts["territories"])
+    assert len(list(out.glob("*.html"))) == 101 + 18 + 1 + 1
+    assert (out / "index.html").is_file()
+    report = site["report"]
+    assert report.page_count == 120
+    assert report.year == marts["year"]
+    assert report.elapsed_seconds > 0
+    assert all(page.year == marts["year"] for page in site["pages"].values())
+
+
+def test_assets_are_written_once_and_nothing_comes_from_the_network(site: dict[str, Any]) -> None:
+    out: Path = site["out"]
+    bundles = list(out.rglob("plotly*.js"))
+    assert [path.relative_to(out).as_posix() for path in bundles] == ["assets/plotly.min.js"]
+    wheel_bundle = resources.files("plotly").joinpath("package_data", "plotly.min.js")
+    assert bundles[0].read_bytes() == wheel_bundle.read_bytes()
+    assert len(list(out.rglob("*.css"))) == 1
+    for name, html in site["html"].items():
+        page = site["parsed"][name]
+        sources = [s.get("src") for s in page.scripts if s.get("src")]
+        assert sources == ["assets/report.js", "assets/plotly.min.js"], name
+        assert page.stylesheets == ["assets/report.css"], name
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), name
+        assert len(html) < 1_000_000, f"{name}: plotly.js must not be inlined"
+
+
+def test_every_local_link_resolves(site: dict[str, Any]) -> None:
+    out: Path = site["out"]
+    for name, page in site["parsed"].items():
+        for href in page.hrefs:
+            if href.startswith("#"):
+                continue
+            assert not href.startswith(("http:", "https:")), (name, href)
+            assert (out / href.split("#")[0]).is_file(), (name, href)
+
+
+def test_index_lists_every_territory_grouped_by_region(
+    site: dict[str, Any], marts: dict[str, Any]
+) -> None:
+    out: Path = site["out"]
+    html = (out / "index.html").read_text(encoding="utf-8")
+    linked = set(Page(html).hrefs)
+    for path in out.glob("*.html"):
+        if path.name != "index.html":
+            assert path.name in linked
+    entries = re.findall(r'data-index-entry="(\w+):(\w+)"', html)
+    assert set(entries) == set(marts["territories"])
+    # Each department is listed after its own region's heading and before the next one.
+    region_of = {}
+    current = None
+    for level, code in entries:
+        if level == "region":
+            current = code
+        elif level == "department":
+            region_of[code] = current
+    for (level, code), row in marts["territories"].items():
+        if level == "department":
+            assert region_of[code] == row["region_code"], code
+
+
+def test_synthetic_banner_on_every_page(site: dict[str, Any], marts: dict[str, Any]) -> None:
+    assert marts["synthetic"], "the session warehouse is built from the synthetic sample"
+    for name, page in site["parsed"].items():
+        banner = page.banner
+        assert banner is not None, name
+        assert "Données synthétiques de démonstration" in banner
+        assert "synthetic demonstration data" in banner
+
+
+# --- key figures ---------------------------------------------------------------------------
+
+
+def test_loiret_prints_the_published_figures(
+    site: dict[str, Any], published_figures: list[dict[str, str]]
+) -> None:
+    loiret = page_of(site, "department", "45")
+    assert loiret.figures["exports"] == "13 225,3"
+    assert loiret.figures["export_share_of_region"] == "47,5 %"
+    assert loiret.figures["export_share_of_france"] == "2,28 %"
+    assert loiret.figures["imports"] == "13 109,2"
+    assert loiret.figures["import_share_of_region"] == "49,2 %"
+    assert loiret.figures["import_share_of_france"] == "1,91 %"
+    for row in published_figures:
+        page = page_of(site, row["territory_level"], row["territory_code"])
+        plural = "exports" if row["flow"] == "export" else "imports"
+        expected = fr_number(Decimal(row["value_million_eur"]), 1)
+        assert page.figures[plural] == expected, row
+        # The same total is printed under the page's own flow diagram.
+        totals = dict(page.flow_totals[:2])
+        assert norm(fr_million(totals[row["flow"]])) == expected
+
+
+def test_key_figures_equal_the_marts_on_every_page(
+    site: dict[str, Any], marts: dict[str, Any]
+) -> None:
+    for key, page in site["pages"].items():
+        row = marts["balance"][key]
+        level = key[0]
+        assert page.figures["exports"] == fr_million(row["exports_eur"]), key
+        assert page.figures["imports"] == fr_million(row["imports_eur"]), key
+        assert page.figures["balance"] == fr_million(row["balance_eur"], signed=True), key
+        assert page.figures["coverage"] == fr_percent(row["coverage_ratio"], 1), key
+        for flow in ("export", "import"):
+            region = f"{flow}_share_of_region"
+            france = f"{flow}_share_of_france"
+            if level == "department":
+                assert page.figures[region] == fr_percent(row[region], 1), key
+            else:
+                assert region not in page.figures, key
+            if level in ("department", "region"):
+                assert page.figures[france] == fr_percent(row[france], 2), key
+            else:
+                assert france not in page.figures, key
+
+
+def test_numbers_follow_french_conventions(site: dict[str, Any]) -> None:
+    """Amounts: no-break spaces between thousands, a comma before one decimal."""
+    amount = re.compile(r"^[+-]?\d{1,3}(?:[\u202f\u00a0]\d{3})*,\d$")
+    percent = re.compile(r"^[+-]?\d{1,3},\d{1,2}[\u202f\u00a0]%$")
+    for name, html in site["html"].items():
+        cells = re.findall(r'<td class="num[^"]*" data-eur="[^"]*">([^<]*)</td>', html)
+        assert cells, name
+        for text in cells:
+            assert amount.match(text), (name, text)
+        shares = re.findall(r'<td class="num">([^<]*%)</td>', html)
+        for text in shares:
+            assert percent.match(text), (name, text)
+    loiret = site["html"]["departement-45.html"]
+    figure = re.search(r'data-figure="exports"[^>]*>([^<]*)<', loiret)
+    assert figure is not None
+    assert figure.group(1) in ("13\u202f225,3", "13\u00a0225,3")
+
+
+def test_header_names_the_territory_region_and_territoires_d_industrie(
+    site: dict[str, Any], marts: dict[str, Any]
+) -> None:
+    for key, page in site["pages"].items():
+        territory = marts["territories"][key]
+        header = norm(page.header_text)
+        assert territory["territory_name"] in header, key
+        assert str(marts["year"]) in header
+        assert "Douanes" in header
+        if key[0] != "country":
+            assert f"({territory['territory_code']})" in header
+        if key[0] == "department":
+            assert territory["region_name"] in header, key
+            names = (territory["territoires_industrie"] or "").split(" ; ")
+            for name in filter(None, names):
+                assert name in (page.industry or ""), (key, name)
+    loiret = page_of(site, "department", "45")
+    assert "Centre-Val de Loire" in norm(loiret.header_text)
+    for name in ("Est du Loiret", "Nord Loiret", "Orléans Métropole – Beauce Loirétaine"):
+        assert name in (loiret.industry or "")
+
+
+# --- charts and their tables ---------------------------------------------------------------
+
+
+def expected_chart_count(level: str) -> int:
+    # partners + treemap + export and import flows, plus the comparison flow diagrams
+    return 4 + {"department": 4, "region": 2, "country": 0}[level]
+
+
+def test_every_chart_has_data(site: dict[str, Any], marts: dict[str, Any]) -> None:
+    for key, page in site["pages"].items():
+        specs = page.chart_specs()
+        assert len(specs) == expected_chart_count(key[0]), key
+        assert sorted(specs) == sorted(page.chart_divs), key
+        for name, spec in specs.items():
+            assert spec["data"], (key, name)
+            for trace in spec["data"]:
+                kind = trace["type"]
+                if kind == "bar":
+                    values = trace["x"]
+                elif kind == "treemap":
+                    values = trace["values"]
+                else:
+                    assert kind == "sankey", kind
+                    values = trace["link"]["value"]
+                assert values and sum(values) > 0, (key, name, kind)
+        # The flow diagrams carry the territory's totals (in million euros).
+        balance = marts["balance"][key]
+        for flow, column in (("export", "exports_eur"), ("import", "imports_eur")):
+            level, code = key
+            sankey = specs[f"chart-{flow}-flows-{level}-{code}".lower()]["data"][0]
+            drawn = sum(sankey["link"]["value"]) * 1_000_000
+            assert drawn == pytest.approx(float(balance[column]), rel=1e-9), (key, flow)
+
+
+def test_chart_specs_are_valid_plotly_figures(site: dict[str, Any]) -> None:
+    for key in (("department", "45"), ("region", "24"), ("country", "FR")):
+        for name, spec in page_of(site, *key).chart_specs().items():
+            go.Figure(spec)  # raises on any property plotly does not know
+            assert spec["layout"]["separators"] == ",\u202f", name
+
+
+def test_flow_tables_sum_to_the_flow_totals(site: dict[str, Any], marts: dict[str, Any]) -> None:
+    for key, page in site["pages"].items():
+        shown = [key]
+        if key[0] == "department":
+            shown += [("region", marts["territories"][key]["region_code"]), ("country", "FR")]
+        elif key[0] == "region":
+            shown.append(("country", "FR"))
+        for territory in shown:
+            balance = marts["balance"][territory]
+            tag = f"{territory[0]}:{territory[1]}"
+            for flow, column in (("export", "exports_eur"), ("import", "imports_eur")):
+                total = balance[column]
+                assert marts["link_totals"][(*territory, flow)] == total
+                for side in ("left", "right"):
+                    table = page.table(f"{flow}-flow-{side}", tag)
+                    assert table.eur_sum() == total, (key, tag, flow, side)
+                    assert len(table.body) <= 11
+                    assert table.foot[0][-2]["text"] == fr_million(total)
+                top = page.table(f"{flow}-flow-top-links", tag)
+                assert 1 <= len(top.body) <= 5
+            if territory == key:
+                for flow, column in (("export", "exports_eur"), ("import", "imports_eur")):
+                    links = page.table(f"{flow}-flow-links", tag)
+                    assert links.eur_sum() == balance[column], (key, flow)
+
+
+def test_product_and_partner_tables_match_the_marts(
+    site: dict[str, Any], marts: dict[str, Any]
+) -> None:
+    for key, page in site["pages"].items():
+        balance = marts["balance"][key]
+        for flow, column in (("export", "exports_eur"), ("import", "imports_eur")):
+            assert page.table(f"{flow}-products").eur_sum() == balance[column], (key, flow)
+            assert page.table(f"{flow}-product-groups").eur_sum() == balance[column], key
+        partners = page.table("partners")
+        expected = marts["partners"][key]
+        assert len(partners.body) == len(expected), key
+        by_name = {row["country_name"]: row for row in expected}
+        for cells in partners.body:
+            name = cells[0]["text"].removesuffix(" UE").strip()
+            row = by_name[name]
+            amounts = [Decimal(cell["eur"]) for cell in cells if cell["eur"]]
+            assert amounts == [row["imports_eur"], row["exports_eur"], row["balance_eur"]]
+            assert ("negative" in cells[-1]["class"]) == (row["balance_eur"] < 0)
+            assert cells[-1]["text"] == fr_million(row["balance_eur"], signed=True)
+
+
+def test_comparison_table_and_members(site: dict[str, Any], marts: dict[str, Any]) -> None:
+    loiret = page_of(site, "department", "45")
+    rows = loiret.table("comparison").body
+    assert [Decimal(r[1]["eur"]) for r in rows] == [
+        marts["balance"][k]["exports_eur"]
+        for k in (("department", "45"), ("region", "24"), ("country", "FR"))
+    ]
+    assert norm(rows[1][1]["text"]) == "27 859,4"
+    assert norm(rows[2][1]["text"]) == "580 354,5"
+    assert "comparison" not in {t.name for t in page_of(site, "country", "FR").tables}
+    region = page_of(site, "region", "24")
+    members = region.table("members").body
+    departments = [k for k, t in marts["territories"].items() if t["region_code"] == "24"]
+    assert len(members) == len([k for k in departments if k[0] == "department"])
+    france = page_of(site, "country", "FR")
+    assert len(france.table("members").body) == 18
+
+
+# --- escaping, provenance, options and failures --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tampered(warehouse_file: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A copy of the warehouse with HTML in labels and real-data provenance, Loiret rendered."""
+    folder = tmp_path_factory.mktemp("tampered")
+    copy = folder / "trade.duckdb"
+    shutil.copyfile(warehouse_file, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        where = "territory_level = 'department' and territory_code = '45'"
+        product = con.execute(
+            f"select product_code from marts.territory_product_trade where {where} "
+            "and year = (select max(year) from marts.territory_product_trade) "
+            "and flow = 'export' and product_level = 'a129' and rank_in_flow = 1"
+        ).fetchone()[0]
+        con.execute(
+            f"update marts.territory_product_trade set product_label = $label "
+            f"where {where} and product_code = $code",
+            {"label": EVIL_PRODUCT, "code": product},
+        )
+        con.execute(
+            "update marts.territory_flow_links set product_label = $label, "
+            "source_label = case when flow = 'export' then $label else source_label end, "
+            "target_label = case when flow = 'import' then $label else target_label end "
+            f"where {where} and product_code = $code",
+            {"label": EVIL_PRODUCT, "code": product},
+        )
+        con.execute(
+            f"update marts.territory_partner_trade set country_name = $name "
+            f"where {where} and country_code = 'DE'",
+            {"name": EVIL_COUNTRY},
+        )
+        con.execute(
+            "update marts.territory_flow_links set country_name = $name "
+            f"where {where} and country_code = 'DE'",
+            {"name": EVIL_COUNTRY},
+        )
+        con.execute(
+            f"update marts.territories set territoires_industrie = 'Nord <i>Loiret</i> ; Est' "
+            f"where {where}"
+        )
+        con.execute("update marts.data_provenance set is_synthetic = false")
+    finally:
+        con.close()
+    out = folder / "site"
+    render_site(copy, out, [("department", "45")], progress=False)
+    html = (out / "departement-45.html").read_text(encoding="utf-8")
+    return {"html": html, "page": Page(html), "out": out}
+
+
+def test_labels_with_html_are_escaped(tampered: dict[str, Any]) -> None:
+    html: str = tampered["html"]
+    page: Page = tampered["page"]
+    assert "<script>alert" not in html
+    assert "<b>Cie</b>" not in html
+    assert "<img src=x" not in html
+    assert "<i>Loiret</i>" not in html
+    assert "&lt;script&gt;alert" in html
+    # Our own scripts only: report.js, plotly.js and one JSON spec per chart.
+    assert len(page.scripts) == 2 + len(page.specs)
+    for script in page.scripts:
+        assert script.get("src", "").startswith("assets/") or script.get("type") == (
+            "application/json"
+        )
+    # The parser decodes the entities: the cells hold the label as written in the marts.
+    cells = [cell["text"] for t in page.tables for row in t.body for cell in row]
+    assert norm(EVIL_PRODUCT) in cells
+    assert any(norm(EVIL_COUNTRY) in text for text in cells)
+    assert "Nord <i>Loiret</i>" in (page.industry or "")
+    # In the charts the label is entity-escaped, which plotly.js draws as literal text.
+    strings = json.dumps(page.chart_specs(), ensure_ascii=False)
+    assert "<script>" not in strings and "<img" not in strings
+    assert "&lt;script&gt;alert" in strings
+
+
+def test_no_banner_when_the_data_is_real(tampered: dict[str, Any]) -> None:
+    assert tampered["page"].banner is None
+    assert "Données synthétiques" not in tampered["html"]
+    index = (tampered["out"] / "index.html").read_text(encoding="utf-8")
+    assert "Données synthétiques" not in index
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        path.relative_to(folder).as_posix(): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def test_unknown_territory_fails_clearly_and_writes_nothing(
+    warehouse_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    render_site(warehouse_file, out, [("country", "FR")], progress=False)
+    before = snapshot(out)
+    with pytest.raises(RenderError) as failure:
+        render_site(warehouse_file, out, [("department", "45"), ("department", "999")])
+    message = str(failure.value)
+    assert "department:999" in message
+    assert "department:45" not in message
+    assert "--list-territories" in message
+    assert snapshot(out) == before
+    assert [path.name for path in tmp_path.iterdir()] == ["site"], "no staging folder left"
+
+    fresh = tmp_path / "fresh"
+    code = render_reports.main(
+        ["--warehouse", str(warehouse_file), "--out", str(fresh), "--territory", "region:99"]
+    )
+    assert code != 0
+    assert "region:99" in capsys.readouterr().err
+    assert not fresh.exists()
+    with pytest.raises(RenderError, match="level:code"):
+        render_site(warehouse_file, fresh, [render_reports.parse_territory("45")])
+    assert not fresh.exists()
+
+
+def test_a_failure_while_rendering_keeps_the_previous_site(
+    warehouse_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    render_site(warehouse_file, out, [("country", "FR")], progress=False)
+    before = snapshot(out)
+    calls = []
+
+    def broken(self: Any, key: Key) -> dict[str, Any]:
+        calls.append(key)
+        raise RuntimeError("simulated failure while rendering")
+
+    monkeypatch.setattr(render_reports.SiteContent, "territory_page", broken)
+    with pytest.raises(RuntimeError, match="simulated"):
+        render_site(warehouse_file, out, [("department", "45")], progress=False)
+    assert calls
+    assert snapshot(out) == before
+    assert [path.name for path in tmp_path.iterdir()] == ["site"]
+
+
+def test_an_unrelated_folder_is_never_replaced(warehouse_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(RenderError, match="refusing"):
+        render_site(warehouse_file, out, [("country", "FR")], progress=False)
+    assert [path.name for path in out.iterdir()] == ["keep.txt"]
+
+
+def test_another_year_and_a_subset(
+    warehouse_file: Path, tmp_path: Path, marts: dict[str, Any]
+) -> None:
+    year = marts["year"] - 1
+    out = tmp_path / "site"
+    report = render_site(
+        warehouse_file, out, [("department", "45"), ("region", "24")], year=year, progress=False
+    )
+    assert (report.year, report.page_count) == (year, 2)
+    assert sorted(path.name for path in out.glob("*.html")) == [
+        "departement-45.html",
+        "index.html",
+        "region-24.html",
+    ]
+    con = duckdb.connect(str(warehouse_file), read_only=True)
+    try:
+        exports = con.execute(
+            "select exports_eur from marts.territory_trade_balance "
+            "where territory_level = 'department' and territory_code = '45' and year = ?",
+            [year],
+        ).fetchone()[0]
+    finally:
+        con.close()
+    page = Page((out / "departement-45.html").read_text(encoding="utf-8"))
+    assert page.year == year
+    assert page.figures["exports"] == fr_million(exports)
+    # France is not part of this site: no link to a page that does not exist.
+    assert "france.html" not in page.hrefs
+    with pytest.raises(RenderError, match="not in the marts"):
+        render_site(warehouse_file, tmp_path / "other", year=1900, progress=False)
+
+
+# --- the SQL files -------------------------------------------------------------------------
+
+
+def test_sql_files_bind_parameters_and_reuse_verbatim(
+    warehouse_file: Path, marts: dict[str, Any]
+) -> None:
+    files = sorted(SQL_DIR.glob("*.sql"))
+    assert files
+    for path in files:
+        sql = path.read_text(encoding="utf-8")
+        body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+        assert set(re.findall(r"\$(\w+)", body)) <= {"year", "territory_level", "territory_code"}
+        assert "{" not in body and "%s" not in body, path.name
+        code = re.sub(r"'[^']*'", "''", body)  # literals aside, the SQL is lower-case
+        assert code == code.lower(), path.name
+        assert "select *" not in body and ".*" not in body, path.name
+        assert "marts." in body and "staging." not in body and "intermediate." not in body
+    # One territory, bound the way another tool would bind it, gives the same row.
+    sql = (SQL_DIR / "key_figures.sql").read_text(encoding="utf-8")
+    con = duckdb.connect(str(warehouse_file), read_only=True)
+    try:
+        rows = query_named(
+            con,
+            sql,
+            {"territory_level": "department", "territory_code": "45", "year": marts["year"]},
+        )
+    finally:
+        con.close()
+    assert len(rows) == 1
+    assert rows[0]["exports_eur"] == marts["balance"][("department", "45")]["exports_eur"]
+
+
+def query_named(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[dict]:
+    cursor = con.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def test_sql_files_pass_sqlfluff(tmp_path: Path) -> None:
+    """Lint with the project's rules (root .sqlfluff) and reports/sql/.sqlfluff's templater."""
+    env = {**os.environ, "TRADE_WAREHOUSE_PATH": str(tmp_path / "lint.duckdb")}
+    result = subprocess.run(
+        [str(BIN / "sqlfluff"), "lint", ".", "--nofail", "--format", "json"],
+        cwd=SQL_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    files = json.loads(result.stdout)
+    assert len(files) == len(list(SQL_DIR.glob("*.sql")))
+    violations = [
+        f"{f['filepath']}:{v['start_line_no']} {v['code']} {v['description']}"
+        for f in files
+        for v in f["violations"]
+    ]
+    assert violations == []
