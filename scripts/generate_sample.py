@@ -94,6 +94,17 @@ TAIL_TOTAL_WEIGHT = 7.0
 MINOR_TERRITORIES = ("AQ", "BV", "CC", "CX", "GS", "HM", "IO", "NF", "NU", "PN", "TF", "TK", "UM")
 SPECIAL_COUNTRY_WEIGHTS = {"QU": 0.15, "QS": 0.1}
 
+# Products that dominate, or hardly appear in, their A38 division: crude oil
+# and gas make most extractive imports; repair, printing and works of art are
+# services or rarities in goods trade.
+WITHIN_DIVISION: dict[str, float] = {
+    "B06Z": 25.0, "B05Z": 0.5, "C33Z": 0.03, "C18Z": 0.1, "R90Z": 0.05, "J59Z": 0.3,
+    "D35B": 0.3,
+}  # fmt: skip
+# Outside the departments that specialise in them (ports, refineries), crude
+# oil, gas and refined products are rare.
+ENERGY_ELSEWHERE = 0.1
+
 # Hydrocarbon suppliers weigh far more for crude oil, gas and refined products.
 ENERGY_DIVISIONS = ("BZ", "CD")
 ENERGY_SUPPLIERS = {"NO": 25.0, "US": 6.0, "KZ": 30.0, "NG": 30.0, "SA": 25.0, "DZ": 15.0,
@@ -225,6 +236,7 @@ class SampleGenerator:
         divisions = {d for table in A38_WEIGHTS.values() for d in table}
         divisions |= {d for table in SPECIALITIES.values() for d in table}
         missing |= divisions - known_divisions
+        missing |= set(WITHIN_DIVISION) - set(self.product_codes)
         departments = set(DEPARTMENT_SIZE) | set(EXPORT_TILT) | set(SPECIALITIES)
         missing |= (departments | set(NEIGHBOURS)) - set(self.dept_codes)
         if missing:
@@ -237,6 +249,7 @@ class SampleGenerator:
         rng = self._rng(1, FLOWS.index(flow))
         division = np.array([A38_WEIGHTS[flow].get(a38, 0.2) for a38 in self.product_a38])
         within = rng.lognormal(0.0, 0.8, size=len(self.product_codes))
+        within *= np.array([WITHIN_DIVISION.get(code, 1.0) for code in self.product_codes])
         # Each division's weight is split among its A129 products.
         totals = {a38: within[self.product_a38 == a38].sum() for a38 in set(self.product_a38)}
         return division * within / np.array([totals[a38] for a38 in self.product_a38])
@@ -301,7 +314,10 @@ class SampleGenerator:
         size = total / CALIBRATED_TOTALS_EUR["country"][flow] * 100  # percent of France
 
         specialities = SPECIALITIES.get(code, {})
-        boost = np.array([specialities.get(a38, 1.0) for a38 in self.product_a38])
+        boost = np.array([
+            specialities.get(a38, ENERGY_ELSEWHERE if a38 in ENERGY_DIVISIONS else 1.0)
+            for a38 in self.product_a38
+        ])  # fmt: skip
         product_w = (
             self._national_products[flow]
             * boost
