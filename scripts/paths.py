@@ -18,19 +18,20 @@ SAMPLE_RAW_DIR = DATA_DIR / "raw" / "sample"
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "trade.duckdb"
 
 
-def warehouse_path() -> Path:
-    """The DuckDB file dbt builds, honouring TRADE_WAREHOUSE_PATH like profiles.yml."""
-    configured = os.environ.get("TRADE_WAREHOUSE_PATH")
+def _configured(variable: str, default: Path) -> Path:
+    """A path from an environment variable, relative ones taken from the project folder."""
+    configured = os.environ.get(variable)
     if not configured:
-        return DEFAULT_WAREHOUSE
+        return default
     path = Path(configured)
     return path if path.is_absolute() else PROJECT_DIR / path
+
+
+def warehouse_path() -> Path:
+    """The DuckDB file dbt builds, honouring TRADE_WAREHOUSE_PATH like profiles.yml."""
+    return _configured("TRADE_WAREHOUSE_PATH", DEFAULT_WAREHOUSE)
 
 
 def raw_dir() -> Path:
     """The folder whose customs files are loaded (the synthetic sample by default)."""
-    configured = os.environ.get("TRADE_RAW_DIR")
-    if not configured:
-        return SAMPLE_RAW_DIR
-    path = Path(configured)
-    return path if path.is_absolute() else PROJECT_DIR / path
+    return _configured("TRADE_RAW_DIR", SAMPLE_RAW_DIR)
