@@ -19,6 +19,7 @@ cost the warehouse what it already holds. So the loader
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -101,6 +102,11 @@ class LoadReport:
     rows_quarantined: int
     dataset_name: str
     is_synthetic: bool
+
+
+def memory_limit() -> str:
+    """DuckDB's memory ceiling, shared with profiles.yml (TRADE_DUCKDB_MEMORY_LIMIT)."""
+    return os.environ.get("TRADE_DUCKDB_MEMORY_LIMIT", "1GB")
 
 
 def _prepare_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -212,6 +218,7 @@ def load(folder: Path, warehouse: Path, quarantine: bool = False) -> LoadReport:
             raise RawInputError([RawInputProblem(str(folder), 0, "-", "no CSV or zip file found")])
         with duckdb.connect(str(warehouse)) as con:
             con.execute("set enable_progress_bar = false")
+            con.execute("set memory_limit = ?", [memory_limit()])
             _prepare_raw_schema(con)
             to_read, to_remove = _plan(con, files, dataset_name)
             read_into_scratch(con, to_read, default_unit)
