@@ -30,7 +30,7 @@ docs: setup
 lint: setup
 	$(VENV)/bin/ruff check scripts tests
 	$(VENV)/bin/sqlfluff lint models tests/dbt
-	cd reports/sql && ../../$(VENV)/bin/sqlfluff lint .
+	cd reports/queries && ../../$(VENV)/bin/sqlfluff lint .
 
 clean:
 	rm -rf target logs warehouse site data/raw/sample

@@ -11,7 +11,8 @@ warehouse build, and people call the same code from the command line::
 Everything is checked (warehouse, year, territory codes, Chromium for
 ``--pdf``) before anything is written; the site is built in a temporary folder
 and swapped in at the end, so an error leaves the previous site untouched.
-Pages read only the ``marts`` schema, through the SQL files in reports/sql/.
+Pages read only the ``marts`` schema, through the SQL files in reports/queries/
+(shared with the Evidence project in reports/).
 """
 
 from __future__ import annotations

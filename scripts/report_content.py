@@ -393,25 +393,17 @@ class SiteContent:
         return rows
 
     def members(self, key: TerritoryKey) -> list[dict[str, Any]]:
-        """The departments of a region, or the regions of France, with their weight."""
-        level, code = key
-        if level == "region":
-            members = [
-                k
-                for k, t in self.data.territories.items()
-                if k[0] == "department" and t["region_code"] == code
-            ]
-            share, decimals = "share_of_region", 1
-        elif level == "country":
-            members = [k for k in self.data.territories if k[0] == "region"]
-            share, decimals = "share_of_france", 2  # the fiche's precision
-        else:
+        """The departments of a region, or the regions of France, with their weight.
+
+        The rows come from reports/queries/members.sql (largest exporter first),
+        the query the Evidence pages show too.
+        """
+        decimals = {"region": 1, "country": 2}.get(key[0])  # the fiche's precision
+        if decimals is None:
             return []
         rows = []
-        for member in members:
-            figures = self.data.key_figures.get(member)
-            if figures is None:
-                continue
+        for figures in self.data.members.get(key, []):
+            member = (figures["territory_level"], figures["territory_code"])
             rows.append(
                 {
                     "code": member[1],
@@ -421,11 +413,10 @@ class SiteContent:
                     "imports": Money.of(figures["imports_eur"]),
                     "balance": Money.of(figures["balance_eur"], signed=True),
                     "positive": figures["balance_eur"] >= 0,
-                    "export_share": fmt.percent(figures[f"export_{share}"], decimals),
-                    "import_share": fmt.percent(figures[f"import_{share}"], decimals),
+                    "export_share": fmt.percent(figures["export_share_of_parent"], decimals),
+                    "import_share": fmt.percent(figures["import_share_of_parent"], decimals),
                 }
             )
-        rows.sort(key=lambda row: row["exports"].eur, reverse=True)
         return rows
 
     # -- whole pages --------------------------------------------------------------------

@@ -1,7 +1,7 @@
 -- What a territory exports and imports, by product: the A38 groups and the
 -- A129 products inside them (the treemaps of the main activities).
--- Bind $territory_level and $territory_code to one territory, or both to
--- null for every territory of that year.
+-- Evidence passes the territory of the page (its route parameters); the
+-- Python renderer binds both to null to get every territory at once.
 select
     products.territory_level,
     products.territory_code,
@@ -15,10 +15,16 @@ select
     products.rank_in_flow
 from marts.territory_product_trade as products
 where
-    products.year = $year
+    products.year = ${inputs.year.value}
     and products.product_level in ('a38', 'a129')
-    and ($territory_level is null or products.territory_level = $territory_level)
-    and ($territory_code is null or products.territory_code = $territory_code)
+    and (
+        '${params.territory_level}' is null
+        or products.territory_level = '${params.territory_level}'
+    )
+    and (
+        '${params.territory_code}' is null
+        or products.territory_code = '${params.territory_code}'
+    )
 order by
     products.territory_level,
     products.territory_code,

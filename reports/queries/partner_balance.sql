@@ -1,8 +1,8 @@
 -- The main partner countries of a territory (top 10 at export or at import)
 -- with both flows and the balance, largest total trade first: the data of
 -- the "territorial trade balance" chart.
--- Bind $territory_level and $territory_code to one territory, or both to
--- null for every territory of that year.
+-- Evidence passes the territory of the page (its route parameters); the
+-- Python renderer binds both to null to get every territory at once.
 select
     partners.territory_level,
     partners.territory_code,
@@ -20,10 +20,16 @@ select
     partners.total_trade_rank
 from marts.territory_partner_trade as partners
 where
-    partners.year = $year
+    partners.year = ${inputs.year.value}
     and partners.is_main_partner
-    and ($territory_level is null or partners.territory_level = $territory_level)
-    and ($territory_code is null or partners.territory_code = $territory_code)
+    and (
+        '${params.territory_level}' is null
+        or partners.territory_level = '${params.territory_level}'
+    )
+    and (
+        '${params.territory_code}' is null
+        or partners.territory_code = '${params.territory_code}'
+    )
 order by
     partners.territory_level,
     partners.territory_code,

@@ -1,8 +1,8 @@
 -- The export and import flow diagrams: top 10 products x top 10 countries,
 -- the rest grouped as "Autres" on each side, the largest links flagged.
 -- The links of one territory and flow sum to the territory's total flow.
--- Bind $territory_level and $territory_code to one territory, or both to
--- null for every territory of that year.
+-- Evidence passes the territory of the page (its route parameters); the
+-- Python renderer binds both to null to get every territory at once.
 select
     links.territory_level,
     links.territory_code,
@@ -21,9 +21,15 @@ select
     links.is_top_link
 from marts.territory_flow_links as links
 where
-    links.year = $year
-    and ($territory_level is null or links.territory_level = $territory_level)
-    and ($territory_code is null or links.territory_code = $territory_code)
+    links.year = ${inputs.year.value}
+    and (
+        '${params.territory_level}' is null
+        or links.territory_level = '${params.territory_level}'
+    )
+    and (
+        '${params.territory_code}' is null
+        or links.territory_code = '${params.territory_code}'
+    )
 order by
     links.territory_level asc,
     links.territory_code asc,

@@ -1,7 +1,7 @@
 -- The key figures of a territory for one year: exports, imports, balance,
 -- coverage, shares of its region and of France, change on the year before.
--- Bind $territory_level and $territory_code to one territory, or both to
--- null for every territory of that year.
+-- Evidence passes the territory of the page (its route parameters); the
+-- Python renderer binds both to null to get every territory at once.
 select
     balance.territory_level,
     balance.territory_code,
@@ -24,9 +24,15 @@ select
     balance.balance_change_eur
 from marts.territory_trade_balance as balance
 where
-    balance.year = $year
-    and ($territory_level is null or balance.territory_level = $territory_level)
-    and ($territory_code is null or balance.territory_code = $territory_code)
+    balance.year = ${inputs.year.value}
+    and (
+        '${params.territory_level}' is null
+        or balance.territory_level = '${params.territory_level}'
+    )
+    and (
+        '${params.territory_code}' is null
+        or balance.territory_code = '${params.territory_code}'
+    )
 order by
     balance.territory_level,
     balance.territory_code

@@ -1,0 +1,22 @@
+-- Every territory a page can be made for: departments, regions and France,
+-- with the region of a department and its Territoires d'industrie as a list,
+-- and the path of its Evidence page.
+select
+    territories.territory_level,
+    territories.territory_code,
+    territories.territory_name,
+    territories.region_code,
+    territories.region_name,
+    coalesce(
+        string_split(territories.territoires_industrie, ' ; '), []
+    ) as territoires_industrie,
+    territories.territoire_industrie_count,
+    '/territoires/'
+    || territories.territory_level
+    || '/'
+    || territories.territory_code as page_path
+from marts.territories as territories
+order by
+    territories.territory_level,
+    territories.region_code,
+    territories.territory_code

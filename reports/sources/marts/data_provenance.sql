@@ -1,0 +1,3 @@
+-- marts.data_provenance, as it is: the shared report queries (reports/queries/)
+-- select and filter it on the pages.
+select * from marts.data_provenance
