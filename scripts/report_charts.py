@@ -535,3 +535,329 @@ def link_end_label(row: Row, kind: str) -> str:
     if kind == "product":
         return OTHER_PRODUCTS if row["product_code"] == OTHER_CODE else row["product_label"]
     return OTHER_COUNTRIES if row["country_code"] == OTHER_CODE else row["country_name"]
+
+
+# --- 6. Exposure and dependency (issue #8) ------------------------------------------------
+
+AXIS = {
+    "showgrid": True,
+    "gridcolor": "#e3e5ea",
+    "zeroline": True,
+    "zerolinecolor": "#9aa0ab",
+    "tickfont": {"size": 11, "color": MUTED_COLOR},
+    "separatethousands": True,
+    "fixedrange": True,
+}
+GAIN_COLOR = SURPLUS_COLOR
+LOSS_COLOR = DEFICIT_COLOR
+PERCENT_SUFFIX = "\u00a0%"
+
+
+def evolution_chart(rows: Sequence[Row]) -> Spec:
+    """Exports and imports of every year of the data, in million euros, as two lines."""
+    years = [row["year"] for row in rows]
+
+    def trace(column: str, name: str, color: str) -> Spec:
+        return {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": years,
+            "y": [million(row[column]) for row in rows],
+            "line": {"color": color, "width": 3},
+            "marker": {"color": color, "size": 8},
+            "customdata": [fmt.million_eur_with_unit(row[column]) for row in rows],
+            "hovertemplate": f"{name} %{{x}}\u00a0: %{{customdata}}<extra></extra>",
+        }
+
+    layout = base_layout(340, {"l": 70, "r": 20, "t": 20, "b": 40})
+    layout.update(
+        {
+            "showlegend": True,
+            "legend": {"orientation": "h", "x": 0, "y": 1.1},
+            "xaxis": {
+                **AXIS,
+                "tickmode": "array",
+                "tickvals": years,
+                "ticktext": [str(year) for year in years],  # no thousands space in a year
+                "zeroline": False,
+            },
+            "yaxis": {
+                **AXIS,
+                "title": {"text": "millions d'euros"},
+                "rangemode": "tozero",
+                "tickformat": ",.0f",
+            },
+        }
+    )
+    return {
+        "data": [
+            trace("exports_eur", "Exportations", EXPORT_COLOR),
+            trace("imports_eur", "Importations", IMPORT_COLOR),
+        ],
+        "layout": layout,
+    }
+
+
+def _hbar_layout(labels: Sequence[str], xaxis: Spec, left: int = 260, legend: bool = False) -> Spec:
+    """A horizontal bar layout: one row per label, the first at the top."""
+    ticks = ["<br>".join(escape(line) for line in wrap(label, 38)) for label in labels]
+    rows = max(len(labels), 1)
+    layout = base_layout(
+        90 + (44 if legend else 34) * rows, {"l": left, "r": 70, "t": 34 if legend else 10, "b": 40}
+    )
+    layout.update(
+        {
+            "showlegend": legend,
+            "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+            "bargap": 0.25,
+            "xaxis": {**AXIS, **xaxis},
+            "yaxis": {
+                "tickmode": "array",
+                "tickvals": list(range(len(labels))),
+                "ticktext": ticks,
+                "autorange": "reversed",
+                "fixedrange": True,
+                "tickfont": {"size": 11},
+                "ticksuffix": "  ",
+            },
+        }
+    )
+    return layout
+
+
+def partner_group_chart(rows: Sequence[Row]) -> Spec:
+    """Share of exports and of imports with each partner group, in percent."""
+    labels = [row["partner_group_label"] for row in rows]
+    positions = list(range(len(rows)))
+
+    def trace(column: str, name: str, color: str) -> Spec:
+        shares = [row[column] or 0.0 for row in rows]
+        texts = [fmt.percent(row[column]) for row in rows]
+        return {
+            "type": "bar",
+            "orientation": "h",
+            "name": name,
+            "y": positions,
+            "x": [share * 100 for share in shares],
+            "marker": {"color": color},
+            "text": texts,
+            "textposition": "outside",
+            "cliponaxis": False,
+            "textfont": {"size": 11, "color": MUTED_COLOR},
+            "customdata": [
+                f"{escape(label)} : {text}" for label, text in zip(labels, texts, strict=True)
+            ],
+            "hovertemplate": f"{name} – %{{customdata}}<extra></extra>",
+        }
+
+    layout = _hbar_layout(
+        labels, {"range": [0, 110], "ticksuffix": PERCENT_SUFFIX}, left=170, legend=True
+    )
+    layout["barmode"] = "group"
+    return {
+        "data": [
+            trace("export_share", "Part des exportations", EXPORT_COLOR),
+            trace("import_share", "Part des importations", IMPORT_COLOR),
+        ],
+        "layout": layout,
+    }
+
+
+def value_bars(
+    labels: Sequence[str],
+    values: Sequence[float],
+    texts: Sequence[str],
+    hovers: Sequence[str],
+    colors: str | Sequence[str],
+    xaxis: Spec,
+    reference: float | None = None,
+) -> Spec:
+    """Horizontal bars, one per label (first at the top), with the value written beside.
+
+    ``reference`` draws a dashed vertical line (RCA = 1 on the specialisation chart).
+    """
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "y": list(range(len(labels))),
+            "x": list(values),
+            "marker": {"color": colors},
+            "text": list(texts),
+            "textposition": "outside",
+            "cliponaxis": False,
+            "textfont": {"size": 11, "color": MUTED_COLOR},
+            "customdata": list(hovers),
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
+    ]
+    layout = _hbar_layout(labels, xaxis)
+    if reference is not None:
+        layout["shapes"] = [
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": reference,
+                "x1": reference,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": MUTED_COLOR, "dash": "dash", "width": 1},
+            }
+        ]
+    return {"data": data, "layout": layout}
+
+
+def us_products_chart(rows: Sequence[Row]) -> Spec:
+    """The products sold most to the US (million euros), with the US share of each written."""
+    labels = [row["product_label"] for row in rows]
+    return value_bars(
+        labels,
+        [million(row["us_exports_eur"]) for row in rows],
+        [
+            f"{fmt.million_eur(row['us_exports_eur'])} "
+            f"({fmt.percent(row['us_share_of_product_exports'])})"
+            for row in rows
+        ],
+        [
+            f"<b>{escape(row['product_label'])}</b><br>Vers les États-Unis\u00a0: "
+            f"{fmt.million_eur_with_unit(row['us_exports_eur'])}<br>"
+            f"soit {fmt.percent(row['us_share_of_product_exports'])} des exportations du produit"
+            for row in rows
+        ],
+        EXPORT_COLOR,
+        {"title": {"text": "exportations vers les États-Unis, millions d'euros"}},
+    )
+
+
+def specialisation_chart(rows: Sequence[Row]) -> Spec:
+    """The products with the highest revealed comparative advantage, RCA = 1 dashed."""
+    return value_bars(
+        [row["product_label"] for row in rows],
+        [row["rca"] for row in rows],
+        [fmt.decimal_number(row["rca"], 2) for row in rows],
+        [
+            f"<b>{escape(row['product_label'])}</b><br>Avantage comparatif révélé\u00a0: "
+            f"{fmt.decimal_number(row['rca'], 2)}<br>Part des exportations\u00a0: "
+            f"{fmt.percent(row['share_of_exports'])} (France\u00a0: "
+            f"{fmt.percent(row['france_share_of_exports'])})"
+            for row in rows
+        ],
+        EXPORT_COLOR,
+        {
+            "title": {"text": "avantage comparatif révélé (1 = comme la France)"},
+            "rangemode": "tozero",
+        },
+        reference=1.0,
+    )
+
+
+def movers_chart(rows: Sequence[Row]) -> Spec:
+    """Largest gains (green, to the right) and losses (red, to the left), million euros."""
+    changes = [million(row["change_eur"]) for row in rows]
+    low, high = min([*changes, 0.0]), max([*changes, 0.0])
+    pad = (high - low) * 0.16 or 1.0  # room for the values written beside the bars
+    return value_bars(
+        [row["item_label"] for row in rows],
+        [million(row["change_eur"]) for row in rows],
+        [fmt.million_eur(row["change_eur"], signed=True) for row in rows],
+        [
+            f"<b>{escape(row['item_label'])}</b><br>{row['base_year']}\u00a0: "
+            f"{fmt.million_eur_with_unit(row['base_value_eur'])}<br>Variation\u00a0: "
+            f"{fmt.million_eur_with_unit(row['change_eur'], signed=True)}"
+            for row in rows
+        ],
+        [GAIN_COLOR if row["change_eur"] > 0 else LOSS_COLOR for row in rows],
+        {"title": {"text": "variation, millions d'euros"}, "range": [low - pad, high + pad]},
+    )
+
+
+RANKING_INDICATORS = (
+    # key, label, how the text next to each bar is written
+    ("exports", "Exportations (M€)", "money"),
+    ("imports", "Importations (M€)", "money"),
+    ("balance", "Solde (M€)", "money"),
+    ("growth", "Évolution des exportations sur un an (%)", "percent"),
+    ("us_share", "Part des exportations vers les États-Unis (%)", "percent"),
+    ("hhi", "Concentration des exportations par pays (HHI, points)", "points"),
+)
+
+
+def ranking_chart(indicators: dict[str, list[tuple[str, float, str]]]) -> Spec:
+    """Every department ranked on an indicator chosen in a menu above the chart.
+
+    ``indicators`` maps each key of RANKING_INDICATORS to its (label, value,
+    text) triples, highest value first. The menu is plotly's own
+    (updatemenus): it swaps the bars without any script of ours.
+    """
+
+    def arrays(key: str) -> tuple[list[str], list[float], list[str]]:
+        triples = indicators[key]
+        return (
+            [escape(label) for label, _, _ in triples],
+            [value for _, value, _ in triples],
+            [text for _, _, text in triples],
+        )
+
+    first = RANKING_INDICATORS[0][0]
+    labels, values, texts = arrays(first)
+    rows = max(len(labels), 1)
+    layout = base_layout(110 + 17 * rows, {"l": 210, "r": 80, "t": 70, "b": 30})
+    buttons = []
+    for key, title, _ in RANKING_INDICATORS:
+        if not indicators.get(key):
+            continue
+        key_labels, key_values, key_texts = arrays(key)
+        buttons.append(
+            {
+                "label": title,
+                "method": "update",
+                "args": [
+                    {"x": [key_values], "y": [key_labels], "text": [key_texts]},
+                    {"yaxis.categoryarray": key_labels},
+                ],
+            }
+        )
+    layout.update(
+        {
+            "bargap": 0.2,
+            "xaxis": {**AXIS, "side": "top"},
+            "yaxis": {
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": labels,
+                "autorange": "reversed",
+                "fixedrange": True,
+                "tickfont": {"size": 10},
+            },
+            "updatemenus": [
+                {
+                    "type": "dropdown",
+                    "buttons": buttons,
+                    "x": 0,
+                    "xanchor": "left",
+                    "y": 1,
+                    "yanchor": "bottom",
+                    "pad": {"b": 30},
+                    "showactive": True,
+                    "active": 0,
+                }
+            ],
+        }
+    )
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "x": values,
+            "y": labels,
+            "text": texts,
+            "textposition": "outside",
+            "cliponaxis": False,
+            "textfont": {"size": 10, "color": MUTED_COLOR},
+            "marker": {"color": EXPORT_COLOR},
+            "hovertemplate": "%{y}\u00a0: %{text}<extra></extra>",
+        }
+    ]
+    return {"data": data, "layout": layout}

@@ -22,10 +22,48 @@ FRANCE: TerritoryKey = ("country", "FR")
 LEVEL_LABELS = {"department": "Département", "region": "Région", "country": "Pays"}
 FILE_PREFIXES = {"department": "departement", "region": "region"}
 TOP_PRODUCTS_IN_TABLE = 15
+# The department rankings (marts.department_rankings): French label and how a value reads.
+INDICATORS = {
+    "exports_eur": ("Exportations", "money"),
+    "imports_eur": ("Importations", "money"),
+    "balance_eur": ("Solde commercial", "signed_money"),
+    "exports_change_ratio_1y": ("Évolution des exportations sur un an", "change"),
+    "exports_change_ratio_5y": ("Évolution des exportations sur cinq ans", "change"),
+    "export_partner_hhi": ("Concentration des exportations par pays (HHI)", "hhi"),
+    "export_product_hhi": ("Concentration des exportations par produit (HHI)", "hhi"),
+    "import_partner_hhi": ("Concentration des importations par pays (HHI)", "hhi"),
+    "import_product_hhi": ("Concentration des importations par produit (HHI)", "hhi"),
+    "eu27_export_share": ("Part des exportations vers l'Union européenne", "share"),
+    "us_export_share": ("Part des exportations vers les États-Unis", "share"),
+    "dependent_import_share": (
+        "Part des importations dépendant d'un fournisseur à plus de 50 %",
+        "share",
+    ),
+    "specialised_product_count": ("Produits de spécialisation (avantage comparatif > 1)", "count"),
+}
+MOVER_GROUPS = (
+    ("export", "product", "Produits exportés"),
+    ("export", "partner", "Pays clients"),
+    ("import", "product", "Produits importés"),
+    ("import", "partner", "Pays fournisseurs"),
+)
 SOURCE_TEXT = (
     "Direction générale des Douanes et Droits indirects (DGDDI), statistiques du commerce "
     "extérieur par département et par région"
 )
+
+
+def indicator_text(kind: str, value: float) -> str:
+    """An indicator value as the rankings table writes it."""
+    if kind in ("money", "signed_money"):
+        return fmt.million_eur_with_unit(value, signed=kind == "signed_money")
+    if kind == "change":
+        return fmt.percent(value, 1, signed=True)
+    if kind == "share":
+        return fmt.percent(value)
+    if kind == "hhi":
+        return fmt.hhi_points(value)
+    return fmt.integer(int(value))
 
 
 def page_filename(key: TerritoryKey) -> str:
@@ -419,6 +457,348 @@ class SiteContent:
             )
         return rows
 
+    # -- 6. exposure and dependency (issue #8) ------------------------------------------
+
+    def _chart(self, key: TerritoryKey, name: str, kind: str, text: str, spec: Any) -> Chart:
+        level, code = key
+        return Chart(
+            id=f"chart-{name}-{level}-{code}".lower(), kind=kind, description=text, spec=spec
+        )
+
+    def evolution(self, key: TerritoryKey) -> dict[str, Any] | None:
+        """Exports and imports of every year up to the page's, with 1- and 5-year growth."""
+        rows = self.data.evolution.get(key, [])
+        if not rows:
+            return None
+        table = [
+            {
+                "year": row["year"],
+                "exports": Money.of(row["exports_eur"]),
+                "imports": Money.of(row["imports_eur"]),
+                "balance": Money.of(row["balance_eur"], signed=True),
+                "positive": row["balance_eur"] >= 0,
+                "exports_1y": fmt.percent(row["exports_change_ratio_1y"], 1, signed=True),
+                "imports_1y": fmt.percent(row["imports_change_ratio_1y"], 1, signed=True),
+                "exports_5y": fmt.percent(row["exports_change_ratio_5y"], 1, signed=True),
+                "imports_5y": fmt.percent(row["imports_change_ratio_5y"], 1, signed=True),
+            }
+            for row in rows
+        ]
+        latest = rows[-1]
+        growth = []
+        for plural, word in (("exports", "exportations"), ("imports", "importations")):
+            if latest[f"{plural}_change_ratio_1y"] is not None:
+                growth.append(
+                    {
+                        "id": f"{plural}_change_1y",
+                        "value": fmt.percent(latest[f"{plural}_change_ratio_1y"], 1, signed=True),
+                        "text": f"{word} sur un an (depuis {latest['year'] - 1})",
+                    }
+                )
+            if latest[f"{plural}_change_ratio_5y"] is not None:
+                annual = fmt.percent(latest[f"{plural}_annual_change_ratio_5y"], 1, signed=True)
+                growth.append(
+                    {
+                        "id": f"{plural}_change_5y",
+                        "value": fmt.percent(latest[f"{plural}_change_ratio_5y"], 1, signed=True),
+                        "text": f"{word} sur cinq ans (depuis {latest['base_year_5y']}, "
+                        f"soit {annual} par an)",
+                    }
+                )
+        chart = self._chart(
+            key,
+            "evolution",
+            "line",
+            f"Évolution des exportations (en violet) et des importations (en bleu) de "
+            f"{self.name(key)}, {rows[0]['year']}–{latest['year']}, en millions d'euros.",
+            charts.evolution_chart(rows),
+        )
+        return {"chart": chart, "rows": table, "growth": growth, "first_year": rows[0]["year"]}
+
+    def partner_groups(self, key: TerritoryKey) -> dict[str, Any] | None:
+        rows = self.data.partner_groups.get(key, [])
+        if not rows:
+            return None
+        table = [
+            {
+                "code": row["partner_group_code"],
+                "label": row["partner_group_label"],
+                "exports": Money.of(row["exports_eur"]),
+                "export_share": fmt.percent(row["export_share"]),
+                "imports": Money.of(row["imports_eur"]),
+                "import_share": fmt.percent(row["import_share"]),
+                "balance": Money.of(row["balance_eur"], signed=True),
+                "positive": row["balance_eur"] >= 0,
+            }
+            for row in rows
+        ]
+        chart = self._chart(
+            key,
+            "partner-groups",
+            "bar",
+            f"Part des exportations et des importations de {self.name(key)} avec l'Union "
+            "européenne, le reste du monde, les États-Unis, la Chine et le Royaume-Uni.",
+            charts.partner_group_chart(rows),
+        )
+        us = next((row for row in rows if row["partner_group_code"] == "US"), None)
+        return {"chart": chart, "rows": table, "us": us}
+
+    def us_products(self, key: TerritoryKey, us_group: Row | None) -> dict[str, Any]:
+        rows = self.data.us_products.get(key, [])
+        block: dict[str, Any] = {
+            "rows": [
+                {
+                    "rank": row["us_value_rank"],
+                    "code": row["product_code"],
+                    "label": row["product_label"],
+                    "us": Money.of(row["us_exports_eur"]),
+                    "product": Money.of(row["product_exports_eur"]),
+                    "us_share": fmt.percent(row["us_share_of_product_exports"]),
+                    "territory_share": fmt.percent(row["share_of_territory_exports"], 2),
+                }
+                for row in rows
+            ],
+            "chart": None,
+            "total": Money.of(us_group["exports_eur"]) if us_group else None,
+            "share": fmt.percent(us_group["export_share"]) if us_group else None,
+        }
+        if rows:
+            block["chart"] = self._chart(
+                key,
+                "us-products",
+                "bar",
+                f"Les produits que {self.name(key)} vend le plus aux États-Unis, en millions "
+                "d'euros, avec la part des exportations du produit qui y part.",
+                charts.us_products_chart(rows),
+            )
+        return block
+
+    def concentration(self, key: TerritoryKey) -> list[dict[str, Any]]:
+        return [
+            {
+                "flow": row["flow"],
+                "label": row["flow_label"],
+                "partner_count": fmt.integer(row["partner_count"]),
+                "partner_hhi": fmt.hhi_points(row["partner_hhi"]),
+                "partners_80": fmt.integer(row["partners_for_80_pct"]),
+                "top_partner": fmt.percent(row["top_partner_share"]),
+                "product_count": fmt.integer(row["product_count"]),
+                "product_hhi": fmt.hhi_points(row["product_hhi"]),
+                "products_80": fmt.integer(row["products_for_80_pct"]),
+                "top_product": fmt.percent(row["top_product_share"]),
+            }
+            for row in self.data.concentration.get(key, [])
+        ]
+
+    def import_dependency(self, key: TerritoryKey) -> list[dict[str, Any]]:
+        return [
+            {
+                "rank": row["dependency_rank"],
+                "code": row["product_code"],
+                "label": row["product_label"],
+                "imports": Money.of(row["imports_eur"]),
+                "supplier": row["first_supplier_name"],
+                "eu": row["first_supplier_is_eu27"],
+                "share": fmt.percent(row["first_supplier_share"]),
+                "suppliers": fmt.integer(row["supplier_count"]),
+            }
+            for row in self.data.import_dependency.get(key, [])
+        ]
+
+    def specialisation(self, key: TerritoryKey) -> dict[str, Any] | None:
+        rows = self.data.specialisation.get(key, [])
+        if not rows:
+            return None
+        table = [
+            {
+                "rank": row["specialisation_rank"],
+                "code": row["product_code"],
+                "label": row["product_label"],
+                "exports": Money.of(row["exports_eur"]),
+                "share": fmt.percent(row["share_of_exports"]),
+                "france_share": fmt.percent(row["france_share_of_exports"], 2),
+                "rca": fmt.decimal_number(row["rca"], 2),
+                "rca_rank": fmt.integer(row["rca_rank"]) if row["rca_rank"] is not None else "–",
+            }
+            for row in rows
+        ]
+        chart = self._chart(
+            key,
+            "specialisation",
+            "bar",
+            f"Les produits dans lesquels {self.name(key)} est le plus spécialisé : avantage "
+            "comparatif révélé (1 = même poids que dans les exportations françaises).",
+            charts.specialisation_chart(rows),
+        )
+        return {"chart": chart, "rows": table}
+
+    def top_movers(self, key: TerritoryKey) -> list[dict[str, Any]]:
+        """Per horizon (1 year, then 5 years): a chart per flow and a table per item type."""
+        rows = self.data.top_movers.get(key, [])
+        horizons = []
+        for horizon, words in (("1y", "sur un an"), ("5y", "sur cinq ans")):
+            of_horizon = [row for row in rows if row["horizon"] == horizon]
+            if not of_horizon:
+                continue
+            groups = []
+            for flow, item_type, title in MOVER_GROUPS:
+                chosen = [
+                    r for r in of_horizon if r["flow"] == flow and r["item_type"] == item_type
+                ]
+                gains = sorted(
+                    (r for r in chosen if r["direction"] == "gain"), key=lambda r: r["mover_rank"]
+                )
+                losses = sorted(
+                    (r for r in chosen if r["direction"] == "loss"), key=lambda r: r["mover_rank"]
+                )
+                groups.append(
+                    {
+                        "flow": flow,
+                        "item_type": item_type,
+                        "title": title,
+                        "rows": [
+                            {
+                                "direction": r["direction"],
+                                "rank": r["mover_rank"],
+                                "code": r["item_code"],
+                                "label": r["item_label"],
+                                "base": Money.of(r["base_value_eur"]),
+                                "value": Money.of(r["value_eur"]),
+                                "change": Money.of(r["change_eur"], signed=True),
+                                "positive": r["change_eur"] > 0,
+                                "ratio": fmt.percent(r["change_ratio"], 1, signed=True)
+                                if r["change_ratio"] is not None
+                                else "nouveau",
+                            }
+                            for r in [*gains, *losses]
+                        ],
+                        "ordered": [*gains, *reversed(losses)],
+                    }
+                )
+            chart_list = []
+            if horizon == "1y":
+                for flow in ("export", "import"):
+                    products = next(
+                        g for g in groups if g["flow"] == flow and g["item_type"] == "product"
+                    )
+                    if not products["ordered"]:
+                        continue
+                    word = charts.FLOW_WORDS[flow]
+                    chart_list.append(
+                        self._chart(
+                            key,
+                            f"movers-{flow}",
+                            "bar",
+                            f"Les produits dont les {word} de {self.name(key)} ont le plus "
+                            f"augmenté (en vert) ou baissé (en rouge) {words}, "
+                            "en millions d'euros.",
+                            charts.movers_chart(products["ordered"]),
+                        )
+                    )
+            horizons.append(
+                {
+                    "horizon": horizon,
+                    "words": words,
+                    "base_year": of_horizon[0]["base_year"],
+                    "groups": groups,
+                    "charts": chart_list,
+                }
+            )
+        return horizons
+
+    def rankings(self, key: TerritoryKey) -> list[dict[str, Any]]:
+        """A department's rank among all departments and in its region, per indicator."""
+        out = []
+        for row in self.data.rankings.get(key, []):
+            label, kind = INDICATORS.get(row["indicator_code"], (row["indicator_label"], "share"))
+            out.append(
+                {
+                    "code": row["indicator_code"],
+                    "label": label,
+                    "value": indicator_text(kind, row["indicator_value"]),
+                    "rank": fmt.rank_of(row["rank_among_departments"], row["ranked_departments"]),
+                    "region_rank": fmt.rank_of(row["rank_in_region"], row["ranked_in_region"]),
+                }
+            )
+        return out
+
+    def exposure(self, key: TerritoryKey) -> dict[str, Any]:
+        """Section 6 of a territory page: evolution, exposure, concentration, dependency."""
+        groups = self.partner_groups(key)
+        return {
+            "evolution": self.evolution(key),
+            "groups": groups,
+            "us": self.us_products(key, groups["us"] if groups else None),
+            "concentration": self.concentration(key),
+            "dependency": self.import_dependency(key),
+            "specialisation": self.specialisation(key),
+            "movers": self.top_movers(key),
+            "rankings": self.rankings(key),
+        }
+
+    def department_table(self) -> dict[str, Any]:
+        """Every department with its main indicators (index page), largest exporter first."""
+        rows = []
+        for row in self.data.departments:
+            key = ("department", row["territory_code"])
+            growth, hhi, us = (
+                row["exports_change_ratio_1y"],
+                row["export_partner_hhi"],
+                row["us_export_share"],
+            )
+            rows.append(
+                {
+                    "code": row["territory_code"],
+                    "name": row["territory_name"],
+                    "region": row["region_name"],
+                    "url": self.link(key),
+                    "exports": Money.of(row["exports_eur"]),
+                    "imports": Money.of(row["imports_eur"]),
+                    "balance": Money.of(row["balance_eur"], signed=True),
+                    "positive": row["balance_eur"] >= 0,
+                    "coverage": fmt.percent(row["coverage_ratio"]),
+                    "coverage_sort": row["coverage_ratio"],
+                    "growth": fmt.percent(growth, 1, signed=True),
+                    "growth_sort": growth,
+                    "hhi": fmt.hhi_points(hhi) if hhi is not None else "–",
+                    "hhi_sort": hhi,
+                    "us_share": fmt.percent(us),
+                    "us_sort": us,
+                    "rank": row["rank_by_exports"],
+                }
+            )
+
+        def ranked(value: str, text: Any) -> list[tuple[str, float, str]]:
+            chosen = [row for row in self.data.departments if row[value] is not None]
+            chosen.sort(key=lambda row: (-float(row[value]), row["territory_code"]))
+            return [
+                (f"{row['territory_name']} ({row['territory_code']})", number, text(row[value]))
+                for row in chosen
+                for number in [
+                    charts.million(row[value]) if value.endswith("_eur") else float(row[value])
+                ]
+            ]
+
+        indicators = {
+            "exports": ranked("exports_eur", fmt.million_eur),
+            "imports": ranked("imports_eur", fmt.million_eur),
+            "balance": ranked("balance_eur", lambda v: fmt.million_eur(v, signed=True)),
+            "growth": ranked("exports_change_ratio_1y", lambda v: fmt.percent(v, 1, signed=True)),
+            "us_share": ranked("us_export_share", fmt.percent),
+            "hhi": ranked("export_partner_hhi", fmt.hhi_points),
+        }
+        # Ratios are drawn in percent and the HHI in points, like the texts beside the bars.
+        for key, scale in (("growth", 100), ("us_share", 100), ("hhi", 10_000)):
+            indicators[key] = [(label, v * scale, text) for label, v, text in indicators[key]]
+        chart = Chart(
+            id="chart-department-ranking",
+            kind="bar",
+            description="Classement des départements sur l'indicateur choisi dans le menu "
+            "(exportations par défaut), du plus élevé au plus faible.",
+            spec=charts.ranking_chart(indicators),
+        )
+        return {"rows": rows, "chart": chart if rows else None}
+
     # -- whole pages --------------------------------------------------------------------
 
     def territory_page(self, key: TerritoryKey) -> dict[str, Any]:
@@ -476,6 +856,7 @@ class SiteContent:
                 if comparison_keys
                 else None,
                 "members": self.members(key),
+                "exposure": self.exposure(key),
             }
         )
         return page
@@ -523,4 +904,5 @@ class SiteContent:
             "france": entry(FRANCE) if FRANCE in self.rendered else None,
             "groups": groups,
             "page_count": len(self.rendered),
+            "departments": self.department_table(),
         }

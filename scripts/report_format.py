@@ -95,3 +95,13 @@ def long_date(value: date | datetime) -> str:
     """A date as French readers write it: ``26 novembre 2026``."""
     day = value.date() if isinstance(value, datetime) else value
     return format_date(day, format="long", locale=LOCALE)
+
+
+def hhi_points(ratio: Number) -> str:
+    """A Herfindahl-Hirschman index in (0, 1] on the usual 0–10 000 points scale: ``891``."""
+    return decimal_number(to_decimal(ratio) * 10_000, 0)
+
+
+def rank_of(rank: int, total: int) -> str:
+    """A rank among ``total``: ``13 / 101``."""
+    return f"{integer(rank)}\u00a0/\u00a0{integer(total)}"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -137,6 +137,16 @@ class YearData:
     products: dict[TerritoryKey, list[Row]]
     flow_links: dict[TerritoryKey, list[Row]]
     members: dict[TerritoryKey, list[Row]]
+    # The "exposure and dependency" section (issue #8) and the index's department table.
+    evolution: dict[TerritoryKey, list[Row]] = field(default_factory=dict)
+    partner_groups: dict[TerritoryKey, list[Row]] = field(default_factory=dict)
+    us_products: dict[TerritoryKey, list[Row]] = field(default_factory=dict)
+    concentration: dict[TerritoryKey, list[Row]] = field(default_factory=dict)
+    import_dependency: dict[TerritoryKey, list[Row]] = field(default_factory=dict)
+    specialisation: dict[TerritoryKey, list[Row]] = field(default_factory=dict)
+    top_movers: dict[TerritoryKey, list[Row]] = field(default_factory=dict)
+    rankings: dict[TerritoryKey, list[Row]] = field(default_factory=dict)
+    departments: list[Row] = field(default_factory=list)
 
     @property
     def is_synthetic(self) -> bool:
@@ -169,4 +179,13 @@ def fetch_year(con: duckdb.DuckDBPyConnection, year: int) -> YearData:
         members=run_for_all_territories(
             con, "members", year, key_columns=("parent_level", "parent_code")
         ),
+        evolution=run_for_all_territories(con, "trade_evolution", year),
+        partner_groups=run_for_all_territories(con, "partner_group_exposure", year),
+        us_products=run_for_all_territories(con, "us_exposure_products", year),
+        concentration=run_for_all_territories(con, "concentration", year),
+        import_dependency=run_for_all_territories(con, "import_dependency", year),
+        specialisation=run_for_all_territories(con, "specialisation", year),
+        top_movers=run_for_all_territories(con, "top_movers", year),
+        rankings=run_for_all_territories(con, "department_rankings", year),
+        departments=run_query(con, "department_indicators", {"year": year}),
     )

@@ -108,6 +108,8 @@ ATTRIBUTE = re.compile(
 ROUTE_PARAMETER = re.compile(r"\[(\w+)\]")
 # A condition on the route parameters only: params.x, string literals, comparisons.
 PARAMS_CONDITION = re.compile(r"(?:params\.\w+|'[^']*'|===|!==|&&|\|\||!|\(|\)|\s)+")
+# A section shown only when a query has rows: {#if query.length > 0}.
+NON_EMPTY_CONDITION = re.compile(r"(?P<query>\w+)\.length\s*>\s*0")
 
 
 # --- the Evidence project, parsed ----------------------------------------------------------
@@ -331,10 +333,21 @@ def compile_query(
     return INTERPOLATION.sub(interpolate, chained(queries[query_id]))
 
 
-def evaluate(condition: str | None, params: Mapping[str, str]) -> bool | None:
-    """A guard on the route parameters, as JS would; None when it depends on anything else."""
+def evaluate(
+    condition: str | None,
+    params: Mapping[str, str],
+    results: Mapping[str, Result] | None = None,
+) -> bool | None:
+    """A guard on the route parameters, as JS would; None when it depends on anything else.
+
+    ``query.length > 0`` (a section shown only when its query has rows) is
+    decided too when the visit's ``results`` are given.
+    """
     if condition is None:
         return True
+    has_rows = NON_EMPTY_CONDITION.fullmatch(condition)
+    if results is not None and has_rows and has_rows["query"] in results:
+        return bool(results[has_rows["query"]].rows)
     if not PARAMS_CONDITION.fullmatch(condition):
         return None
     python = re.sub(r"params\.(\w+)", lambda m: repr(params.get(m[1])), condition)
@@ -344,12 +357,16 @@ def evaluate(condition: str | None, params: Mapping[str, str]) -> bool | None:
     return bool(eval(python, {"__builtins__": {}}, {}))  # grammar checked above
 
 
-def shown(component: Component, params: Mapping[str, str]) -> bool:
-    """False only when the route parameters decide that an {#if} hides the component."""
+def shown(
+    component: Component,
+    params: Mapping[str, str],
+    results: Mapping[str, Result] | None = None,
+) -> bool:
+    """False only when the route parameters (or an emptiness guard) hide the component."""
     for guard in component.guards:
-        if evaluate(guard.condition, params) is False:
+        if evaluate(guard.condition, params, results) is False:
             return False
-        if any(evaluate(earlier, params) is True for earlier in guard.earlier):
+        if any(evaluate(earlier, params, results) is True for earlier in guard.earlier):
             return False
     return True
 
@@ -573,7 +590,7 @@ def test_every_query_runs_and_feeds_its_components(visits: list[Visit]) -> None:
     for visit in visits:
         where = f"{visit.page.route} {visit.params} {visit.inputs}"
         for component in visit.page.components:
-            if component.data is None or not shown(component, visit.params):
+            if component.data is None or not shown(component, visit.params, visit.results):
                 continue
             result = visit.results[component.data]
             assert result.rows, f"{where}: <{component.name} data={{{component.data}}}> is empty"

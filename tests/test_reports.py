@@ -384,7 +384,7 @@ def test_key_figures_equal_the_marts_on_every_page(
 def test_numbers_follow_french_conventions(site: dict[str, Any]) -> None:
     """Amounts: no-break spaces between thousands, a comma before one decimal."""
     amount = re.compile(r"^[+-]?\d{1,3}(?:[\u202f\u00a0]\d{3})*,\d$")
-    percent = re.compile(r"^[+-]?\d{1,3},\d{1,2}[\u202f\u00a0]%$")
+    percent = re.compile(r"^[+-]?\d{1,3}(?:[\u202f\u00a0]\d{3})*,\d{1,2}[\u202f\u00a0]%$")
     for name, html in site["html"].items():
         cells = re.findall(r'<td class="num[^"]*" data-eur="[^"]*">([^<]*)</td>', html)
         assert cells, name
@@ -425,8 +425,10 @@ def test_header_names_the_territory_region_and_territoires_d_industrie(
 
 
 def expected_chart_count(level: str) -> int:
-    # partners + treemap + export and import flows, plus the comparison flow diagrams
-    return 4 + {"department": 4, "region": 2, "country": 0}[level]
+    # partners + treemap + export and import flows, plus the comparison flow diagrams,
+    # plus section 6: evolution, partner groups, US products, specialisation and the
+    # export and import movers (every territory of the sample sells to the US).
+    return 4 + {"department": 4, "region": 2, "country": 0}[level] + 6
 
 
 def test_every_chart_has_data(site: dict[str, Any], marts: dict[str, Any]) -> None:
@@ -439,7 +441,9 @@ def test_every_chart_has_data(site: dict[str, Any], marts: dict[str, Any]) -> No
             for trace in spec["data"]:
                 kind = trace["type"]
                 if kind == "bar":
-                    values = trace["x"]
+                    values = [abs(value) for value in trace["x"]]
+                elif kind == "scatter":
+                    values = trace["y"]
                 elif kind == "treemap":
                     values = trace["values"]
                 else:

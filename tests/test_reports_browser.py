@@ -41,7 +41,9 @@ PAGES = {
     "region:24": "region-24.html",
     "country:FR": "france.html",
 }
-EXPECTED_CHARTS = {"department:45": 8, "region:24": 6, "country:FR": 4}
+# The fiche's charts, plus six in section 6 (evolution, partner groups, US products,
+# specialisation, export and import movers).
+EXPECTED_CHARTS = {"department:45": 14, "region:24": 12, "country:FR": 10}
 
 
 def chromium(profile: Path, *args: str, timeout: int = 180) -> subprocess.CompletedProcess[str]:
@@ -139,9 +141,10 @@ def test_every_chart_is_drawn(loaded: dict[str, dict[str, Any]], territory: str)
             links = sum(1 for value in trace["link"]["value"] if value > 0)
             assert drawn.count('class="sankey-link"') == links, chart_id
             assert drawn.count('class="sankey-node"') == len(trace["node"]["x"]), chart_id
-        elif trace["type"] == "bar":
+        elif trace["type"] in ("bar", "scatter"):  # a bar or a line marker per value
             bars = sum(len(t["x"]) for t in spec["data"])
-            assert drawn.count('class="point"') == bars, chart_id
+            # A line's markers also carry "plotly-customdata" in their class.
+            assert len(re.findall(r'class="point[" ]', drawn)) == bars, chart_id
         else:
             assert trace["type"] == "treemap"
             assert drawn.count('class="slice cursor-pointer"') == len(trace["ids"]), chart_id
@@ -181,3 +184,26 @@ def test_pdf_export_is_a4_and_not_empty(site: Path) -> None:
     assert 'href="pdf/departement-45.pdf"' in loiret_html
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copyfile(site / "pdf" / "departement-45.pdf", ARTIFACTS / "loiret-2024.pdf")
+
+
+def test_index_sorts_the_department_table_without_errors(site: Path, tmp_path: Path) -> None:
+    """The index's sortable table, sorted by the page's own script (``?tri=`` = a header click)."""
+    url = (site / "index.html").as_uri() + "?tri=growth"
+    result = chromium(tmp_path / "profile", "--enable-logging=stderr", "--v=0", "--dump-dom", url)
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
+    assert root_attribute(dom, "data-js-errors") == "[]", console
+    assert console == []
+    assert root_attribute(dom, "data-charts-drawn") == "1"  # the ranking view
+    table = re.search(r'<table class="data sortable"[^>]*>.*?</table>', dom, re.S)
+    assert table is not None
+    assert 'data-sorted="growth:desc"' in table.group(0)
+    assert table.group(0).count('aria-sort="descending"') == 1
+    assert table.group(0).count('class="sort-button"') == 11
+    rows = re.findall(r"<tr data-index-department=.*?</tr>", table.group(0), re.S)
+    assert len(rows) == 101
+    growth = [re.findall(r'data-sort="([^"]*)"', row)[5] for row in rows]
+    numbers = [float(value) for value in growth if value]
+    assert numbers == sorted(numbers, reverse=True)
+    assert all(value == "" for value in growth[len(numbers) :])  # no value: last

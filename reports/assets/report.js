@@ -97,5 +97,84 @@
     }
   });
 
+  /* Sortable tables (index page): a click on a column header sorts the rows by
+   * that column, a second click reverses the order. Cells give their value in
+   * data-sort (numbers) or their text; empty values always go last. Without
+   * JavaScript the table stays in its printed order. "?tri=growth" (or
+   * "?tri=growth-asc") opens the page sorted on the column whose header has
+   * data-sort-key="growth". The current order is written on the table
+   * (data-sorted="growth:desc") and on each header (aria-sort).
+   */
+  function cellValue(row, index, type) {
+    var cell = row.cells[index];
+    var raw = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent.trim();
+    if (raw === "") {
+      return null;
+    }
+    if (type === "number") {
+      var number = parseFloat(raw);
+      return isNaN(number) ? null : number;
+    }
+    return raw;
+  }
+
+  function sortTable(table, header, descending) {
+    var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var index = headers.indexOf(header);
+    var type = header.getAttribute("data-sort-type") || "text";
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows).map(function (row, position) {
+      return { row: row, value: cellValue(row, index, type), position: position };
+    });
+    rows.sort(function (a, b) {
+      if (a.value === null || b.value === null) {
+        return (a.value === null) - (b.value === null) || a.position - b.position;
+      }
+      var order = type === "number" ? a.value - b.value : a.value.localeCompare(b.value, "fr");
+      return (descending ? -order : order) || a.position - b.position;
+    });
+    rows.forEach(function (item) { body.appendChild(item.row); });
+    headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
+    header.setAttribute("aria-sort", descending ? "descending" : "ascending");
+    table.setAttribute("data-sorted", header.getAttribute("data-sort-key") + ":" + (descending ? "desc" : "asc"));
+  }
+
+  function setupSortableTables() {
+    var requested = /[?&]tri=([\w-]+)/.exec(window.location.search);
+    Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (header) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "sort-button";
+        while (header.firstChild) {
+          button.appendChild(header.firstChild);
+        }
+        header.appendChild(button);
+        button.addEventListener("click", function () {
+          var current = header.getAttribute("aria-sort");
+          /* numbers start with the largest, text with A */
+          var descending = current ? current === "ascending" : header.getAttribute("data-sort-type") === "number";
+          sortTable(table, header, descending);
+        });
+        if (requested) {
+          var parts = requested[1].split("-");
+          if (parts[0] === header.getAttribute("data-sort-key")) {
+            var wanted = parts[1] === "asc" ? "descending" : "ascending";
+            header.setAttribute("aria-sort", wanted); /* so that the click gives the other order */
+            button.click();
+          }
+        }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    try {
+      setupSortableTables();
+    } catch (error) {
+      record("sortable tables: " + error);
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", draw);
 })();

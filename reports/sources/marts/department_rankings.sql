@@ -1,0 +1,3 @@
+-- marts.department_rankings, as it is: the shared report queries (reports/queries/)
+-- select and filter it on the pages.
+select * from marts.department_rankings

@@ -1,0 +1,3 @@
+-- marts.territory_partner_group_exposure, as it is: the shared report queries (reports/queries/)
+-- select and filter it on the pages.
+select * from marts.territory_partner_group_exposure
