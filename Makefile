@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: build test lint setup clean parquet docs
+.PHONY: build test lint setup setup-spark clean parquet docs
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,9 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 setup: $(VENV)/.installed
+
+setup-spark: setup
+	$(PY) -m pip install --quiet -r requirements-spark.txt
 
 build: setup
 	$(PY) -m scripts.run_pipeline

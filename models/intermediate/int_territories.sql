@@ -52,8 +52,8 @@ country_territory as (
         'country' as territory_level,
         '{{ var("france_code") }}' as territory_code,
         '{{ var("france_name") }}' as territory_name,
-        cast(null as varchar) as region_code,
-        cast(null as varchar) as region_name
+        {{ dbt.cast('null', dbt.type_string()) }} as region_code,
+        {{ dbt.cast('null', dbt.type_string()) }} as region_name
 
 ),
 

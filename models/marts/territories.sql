@@ -28,9 +28,7 @@ industrie_by_department as (
     select
         department_code,
         count(*) as territoire_industrie_count,
-        {{ dbt.listagg(
-            'territoire_industrie_name', "' ; '", 'order by territoire_industrie_name'
-        ) }} as territoires_industrie
+        {{ sorted_listagg('territoire_industrie_name', "' ; '") }} as territoires_industrie
     from territoires_industrie
     group by department_code
 

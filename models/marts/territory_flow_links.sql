@@ -160,9 +160,9 @@ ranked_links as (
         country_code,
         country_rank,
         value_eur,
-        value_eur / nullif(sum(value_eur) over (
+        cast(value_eur as double) / nullif(cast(sum(value_eur) over (
             partition by {{ territory_flow | join(', ') }}
-        ), 0) as share_of_flow,
+        ) as double), 0) as share_of_flow,
         case
             when is_named_link
                 then row_number() over (

@@ -90,10 +90,12 @@ final as (
         cast(ranked.exports_eur - ranked.imports_eur as decimal(18, 2)) as balance_eur,
         cast(ranked.exports_eur + ranked.imports_eur as decimal(18, 2)) as total_trade_eur,
         cast(
-            ranked.exports_eur / nullif(ranked.territory_exports_eur, 0) as double
+            cast(ranked.exports_eur as double)
+            / nullif(cast(ranked.territory_exports_eur as double), 0) as double
         ) as export_share,
         cast(
-            ranked.imports_eur / nullif(ranked.territory_imports_eur, 0) as double
+            cast(ranked.imports_eur as double)
+            / nullif(cast(ranked.territory_imports_eur as double), 0) as double
         ) as import_share,
         cast(ranked.export_rank as integer) as export_rank,
         cast(ranked.import_rank as integer) as import_rank,

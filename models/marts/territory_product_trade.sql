@@ -114,7 +114,7 @@ all_levels as (
         flow,
         'a17' as product_level,
         a17_code as product_code,
-        cast(null as varchar) as parent_product_code,
+        {{ dbt.cast('null', dbt.type_string()) }} as parent_product_code,
         sum(value_eur) as value_eur
     from by_a129
     group by territory_level, territory_code, year, flow, a17_code
@@ -163,9 +163,9 @@ ranked as (
         product_label,
         parent_product_code,
         value_eur,
-        value_eur / nullif(sum(value_eur) over (
+        cast(value_eur as double) / nullif(cast(sum(value_eur) over (
             partition by {{ territory_flow | join(', ') }}
-        ), 0) as share_of_flow,
+        ) as double), 0) as share_of_flow,
         {{ rank_by_value('value_eur', 'product_code', territory_flow) }} as rank_in_flow
     from labelled
 

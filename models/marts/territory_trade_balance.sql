@@ -78,30 +78,32 @@ final as (
         exports_eur,
         imports_eur,
         cast(exports_eur - imports_eur as decimal(18, 2)) as balance_eur,
-        cast(exports_eur / nullif(imports_eur, 0) as double) as coverage_ratio,
+        cast(exports_eur as double) / nullif(cast(imports_eur as double), 0) as coverage_ratio,
         cast(case
             when territory_level = 'department'
-                then exports_eur / nullif(region_exports_eur, 0)
+                then cast(exports_eur as double) / nullif(cast(region_exports_eur as double), 0)
         end as double) as export_share_of_region,
         cast(case
             when territory_level = 'department'
-                then imports_eur / nullif(region_imports_eur, 0)
+                then cast(imports_eur as double) / nullif(cast(region_imports_eur as double), 0)
         end as double) as import_share_of_region,
         cast(case
             when territory_level in ('department', 'region')
-                then exports_eur / nullif(france_exports_eur, 0)
+                then cast(exports_eur as double) / nullif(cast(france_exports_eur as double), 0)
         end as double) as export_share_of_france,
         cast(case
             when territory_level in ('department', 'region')
-                then imports_eur / nullif(france_imports_eur, 0)
+                then cast(imports_eur as double) / nullif(cast(france_imports_eur as double), 0)
         end as double) as import_share_of_france,
         exports_previous_year_eur,
         imports_previous_year_eur,
         cast(
-            exports_eur / nullif(exports_previous_year_eur, 0) - 1 as double
+            cast(exports_eur as double)
+            / nullif(cast(exports_previous_year_eur as double), 0) - 1 as double
         ) as exports_change_ratio,
         cast(
-            imports_eur / nullif(imports_previous_year_eur, 0) - 1 as double
+            cast(imports_eur as double)
+            / nullif(cast(imports_previous_year_eur as double), 0) - 1 as double
         ) as imports_change_ratio,
         cast(
             (exports_eur - imports_eur)

@@ -15,7 +15,7 @@ final as (
     select
         {{ normalize_department_code('department_code') }} as department_code,
         department_name,
-        cast(region_code as varchar) as region_code
+        {{ dbt.cast('region_code', dbt.type_string()) }} as region_code
     from source
 
 )

@@ -12,7 +12,7 @@ source as (
 final as (
 
     select
-        cast(region_code as varchar) as region_code,
+        {{ dbt.cast('region_code', dbt.type_string()) }} as region_code,
         region_name
     from source
 

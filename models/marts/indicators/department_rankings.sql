@@ -128,8 +128,8 @@ dependency_by_department as (
     select
         territory_code,
         year,
-        sum(case when is_dependent then imports_eur else 0 end)
-        / nullif(sum(imports_eur), 0) as dependent_import_share
+        cast(sum(case when is_dependent then imports_eur else 0 end) as double)
+        / nullif(cast(sum(imports_eur) as double), 0) as dependent_import_share
     from import_dependency
     group by territory_code, year
 

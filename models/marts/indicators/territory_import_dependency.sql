@@ -116,7 +116,8 @@ final as (
         product_labels.product_label,
         cast(dependency.product_imports_eur as decimal(18, 2)) as imports_eur,
         cast(
-            dependency.product_imports_eur / dependency.territory_imports_eur as double
+            cast(dependency.product_imports_eur as double)
+            / cast(dependency.territory_imports_eur as double) as double
         ) as share_of_territory_imports,
         cast(dependency.supplier_count as integer) as supplier_count,
         dependency.country_code as first_supplier_code,
@@ -124,7 +125,8 @@ final as (
         countries.is_eu27 as first_supplier_is_eu27,
         cast(dependency.first_supplier_imports_eur as decimal(18, 2)) as first_supplier_imports_eur,
         cast(
-            dependency.first_supplier_imports_eur / dependency.product_imports_eur as double
+            cast(dependency.first_supplier_imports_eur as double)
+            / cast(dependency.product_imports_eur as double) as double
         ) as first_supplier_share,
         dependency.first_supplier_imports_eur
         > {{ dependency_threshold }} * dependency.product_imports_eur as is_dependent

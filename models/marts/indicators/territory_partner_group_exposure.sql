@@ -125,10 +125,12 @@ final as (
             as decimal(18, 2)
         ) as balance_eur,
         cast(
-            coalesce(group_totals.exports_eur, 0) / nullif(balances.exports_eur, 0) as double
+            cast(coalesce(group_totals.exports_eur, 0) as double)
+            / nullif(cast(balances.exports_eur as double), 0) as double
         ) as export_share,
         cast(
-            coalesce(group_totals.imports_eur, 0) / nullif(balances.imports_eur, 0) as double
+            cast(coalesce(group_totals.imports_eur, 0) as double)
+            / nullif(cast(balances.imports_eur as double), 0) as double
         ) as import_share,
         balances.exports_eur as territory_exports_eur,
         balances.imports_eur as territory_imports_eur

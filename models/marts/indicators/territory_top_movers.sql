@@ -212,8 +212,12 @@ final as (
         cast(value_eur as decimal(18, 2)) as value_eur,
         cast(base_value_eur as decimal(18, 2)) as base_value_eur,
         cast(change_eur as decimal(18, 2)) as change_eur,
-        cast(value_eur / nullif(base_value_eur, 0) - 1 as double) as change_ratio,
-        cast(change_eur / nullif(base_flow_eur, 0) as double) as contribution_to_change,
+        cast(
+            cast(value_eur as double) / nullif(cast(base_value_eur as double), 0) - 1 as double
+        ) as change_ratio,
+        cast(
+            cast(change_eur as double) / nullif(cast(base_flow_eur as double), 0) as double
+        ) as contribution_to_change,
         cast(gain_rank as integer) as gain_rank,
         cast(loss_rank as integer) as loss_rank,
         coalesce(gain_rank <= {{ top_n }}, false) as is_top_gainer,

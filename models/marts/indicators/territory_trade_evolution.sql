@@ -66,10 +66,12 @@ final as (
         imports_previous_year_eur,
         balance_previous_year_eur,
         cast(
-            exports_eur / nullif(exports_previous_year_eur, 0) - 1 as double
+            cast(exports_eur as double)
+            / nullif(cast(exports_previous_year_eur as double), 0) - 1 as double
         ) as exports_change_ratio_1y,
         cast(
-            imports_eur / nullif(imports_previous_year_eur, 0) - 1 as double
+            cast(imports_eur as double)
+            / nullif(cast(imports_previous_year_eur as double), 0) - 1 as double
         ) as imports_change_ratio_1y,
         cast(balance_eur - balance_previous_year_eur as decimal(18, 2)) as balance_change_1y_eur,
         cast(base_year_5y as integer) as base_year_5y,
@@ -77,10 +79,12 @@ final as (
         imports_base_5y_eur,
         balance_base_5y_eur,
         cast(
-            exports_eur / nullif(exports_base_5y_eur, 0) - 1 as double
+            cast(exports_eur as double)
+            / nullif(cast(exports_base_5y_eur as double), 0) - 1 as double
         ) as exports_change_ratio_5y,
         cast(
-            imports_eur / nullif(imports_base_5y_eur, 0) - 1 as double
+            cast(imports_eur as double)
+            / nullif(cast(imports_base_5y_eur as double), 0) - 1 as double
         ) as imports_change_ratio_5y,
         cast(
             power(

@@ -125,10 +125,12 @@ final as (
         cast(ranked.product_exports_eur as decimal(18, 2)) as product_exports_eur,
         cast(ranked.market_share_of_product_exports as double) as us_share_of_product_exports,
         cast(
-            ranked.market_exports_eur / ranked.territory_market_exports_eur as double
+            cast(ranked.market_exports_eur as double)
+            / cast(ranked.territory_market_exports_eur as double) as double
         ) as share_of_territory_us_exports,
         cast(
-            ranked.market_exports_eur / ranked.territory_exports_eur as double
+            cast(ranked.market_exports_eur as double)
+            / cast(ranked.territory_exports_eur as double) as double
         ) as share_of_territory_exports,
         cast(ranked.dependency_rank as integer) as dependency_rank,
         cast(ranked.value_rank as integer) as us_value_rank
