@@ -157,7 +157,7 @@ def _publish(
 ) -> None:
     """Apply the plan in one transaction; roll back on any error."""
     columns = ", ".join(RAW_COLUMNS)
-    con.execute("create or replace temp table read_files (source_file varchar, sha256 varchar)")
+    con.execute("create or replace table scratch.read_files (source_file varchar, sha256 varchar)")
     if to_read:
         con.executemany(
             "insert into read_files values (?, ?)", [[f.label, f.sha256] for f in to_read]
@@ -203,6 +203,42 @@ def _publish(
         raise
 
 
+def _load_into(
+    con: duckdb.DuckDBPyConnection,
+    files: list[SourceFile],
+    dataset_name: str,
+    is_synthetic: bool,
+    default_unit: str,
+    quarantine: bool,
+) -> tuple[int, int, int, int]:
+    """Plan, read, check and publish; return files read and removed, rows loaded and quarantined."""
+    _prepare_raw_schema(con)
+    to_read, to_remove = _plan(con, files, dataset_name)
+    read_into_scratch(con, to_read, default_unit)
+    con.execute("create or replace table scratch.removed_files (source_file varchar)")
+    if to_remove:
+        con.executemany("insert into scratch.removed_files values (?)", [[x] for x in to_remove])
+    con.execute(
+        "create or replace view scratch.kept as select * from raw.customs_trade "
+        "where source_file not in (select source_file from scratch.removed_files)"
+    )
+    problem_count = find_problems(con)
+    if problem_count and not quarantine:
+        rows = con.execute(
+            "select source_file, source_line, column_name, reason from scratch.problems "
+            "order by source_file, source_line, column_name limit ?",
+            [MAX_REPORTED_PROBLEMS],
+        ).fetchall()
+        raise RawInputError([RawInputProblem(*row) for row in rows], total=problem_count)
+    _publish(con, to_read, to_remove, dataset_name, is_synthetic)
+    loaded, quarantined = con.execute(
+        "select (select count(*) from raw.customs_trade), "
+        "(select count(distinct (source_file, source_line)) from raw.quarantine)"
+    ).fetchone()
+    removed = len(set(to_remove) - {f.label for f in to_read})
+    return len(to_read), removed, int(loaded), int(quarantined)
+
+
 def load(folder: Path, warehouse: Path, quarantine: bool = False) -> LoadReport:
     """Bring the raw layer of ``warehouse`` in line with ``folder``.
 
@@ -219,35 +255,22 @@ def load(folder: Path, warehouse: Path, quarantine: bool = False) -> LoadReport:
         with duckdb.connect(str(warehouse)) as con:
             con.execute("set enable_progress_bar = false")
             con.execute("set memory_limit = ?", [memory_limit()])
-            _prepare_raw_schema(con)
-            to_read, to_remove = _plan(con, files, dataset_name)
-            read_into_scratch(con, to_read, default_unit)
-            con.execute("create or replace temp table removed_files (source_file varchar)")
-            if to_remove:
-                con.executemany("insert into removed_files values (?)", [[x] for x in to_remove])
-            con.execute(
-                "create or replace temp view kept as select * from raw.customs_trade "
-                "where source_file not in (select * from removed_files)"
-            )
-            problem_count = find_problems(con)
-            if problem_count and not quarantine:
-                rows = con.execute(
-                    "select source_file, source_line, column_name, reason from problems "
-                    "order by source_file, source_line, column_name limit ?",
-                    [MAX_REPORTED_PROBLEMS],
-                ).fetchall()
-                raise RawInputError([RawInputProblem(*row) for row in rows], total=problem_count)
-            _publish(con, to_read, to_remove, dataset_name, is_synthetic)
-            loaded, quarantined = con.execute(
-                "select (select count(*) from raw.customs_trade), "
-                "(select count(distinct (source_file, source_line)) from raw.quarantine)"
-            ).fetchone()
+            # Work tables live in a schema of the file, not in memory, so that
+            # DuckDB can page them out: loads larger than memory still fit.
+            con.execute("create schema if not exists scratch")
+            con.execute("set search_path = 'scratch,main'")
+            try:
+                files_read, files_removed, loaded, quarantined = _load_into(
+                    con, files, dataset_name, is_synthetic, default_unit, quarantine
+                )
+            finally:
+                con.execute("drop schema if exists scratch cascade")
     return LoadReport(
         files=len(files),
-        files_read=len(to_read),
-        files_removed=len(set(to_remove) - {f.label for f in to_read}),
-        rows_loaded=int(loaded),
-        rows_quarantined=int(quarantined),
+        files_read=files_read,
+        files_removed=files_removed,
+        rows_loaded=loaded,
+        rows_quarantined=quarantined,
         dataset_name=dataset_name,
         is_synthetic=is_synthetic,
     )

@@ -70,17 +70,30 @@ def problems_query() -> str:
     products as (select a129_code from read_csv($products, all_varchar=true)),
     countries as (select country_code from read_csv($countries, all_varchar=true)),
     keyed as (
-        select source_file, source_line, is_new,
-            count(*) over (partition by {key}) as copies,
-            first_value(source_file || ', line ' || source_line) over (
-                partition by {key} order by source_file, source_line
-            ) as first_seen
+        -- one key per row, as a single string: a hash aggregate over it spills to
+        -- disk when memory is short, where a window over millions of rows cannot
+        select concat_ws('|', {key}) as row_key, source_file, source_line, is_new
         from (
             select *, true as is_new from incoming
             union all
             select flow_code, year, department_code, product_code, country_code, value,
                 value_unit, source_file, source_line, null, false from kept
         )
+    ),
+    duplicated_keys as (
+        select row_key, count(*) as copies
+        from keyed
+        group by row_key
+        having count(*) > 1
+    ),
+    duplicated as (
+        -- only the few duplicated rows are ordered, to name the first copy
+        select keyed.row_key, keyed.source_file, keyed.source_line, keyed.is_new,
+            duplicated_keys.copies,
+            first_value(keyed.source_file || ', line ' || keyed.source_line) over (
+                partition by keyed.row_key order by keyed.source_file, keyed.source_line
+            ) as first_seen
+        from keyed join duplicated_keys using (row_key)
     )
     select source_file, source_line, '{names["flow_code"]}' as column_name,
         'unknown flow ' || {_quoted("flow_code")} || ' (expected one of {flow_list})' as reason
@@ -118,14 +131,14 @@ def problems_query() -> str:
     select source_file, source_line, 'key',
         'duplicate key (flow, year, department, product, country): ' || copies
         || ' copies, first at ' || first_seen
-    from keyed where is_new and copies > 1
+    from duplicated where is_new
     """
 
 
 def find_problems(con: duckdb.DuckDBPyConnection) -> int:
     """Fill the temporary table ``problems`` from ``incoming`` and ``kept``; return its size."""
     con.execute(
-        f"create or replace temp table problems as {problems_query()}",
+        f"create or replace table scratch.problems as {problems_query()}",
         {
             "departments": str(SEEDS_DIR / "departments.csv"),
             "products": str(SEEDS_DIR / "products_a129.csv"),

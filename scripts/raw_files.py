@@ -27,6 +27,8 @@ from scripts.raw_layout import RAW_COLUMNS, Layout, normalise_header
 
 SPREADSHEETS = (".xlsx", ".xls")
 SEPARATORS = (";", "\t", ",", "|")
+#: Long tables read per DuckDB scan (many small scans are slow, one huge one costs memory).
+BATCH_FILES = 64
 LINE_COLUMN = "__line"
 
 
@@ -272,11 +274,11 @@ def file_year(label: str) -> str | None:
 def create_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
     columns = ", ".join(f"{c} varchar" for c in RAW_COLUMNS)
     con.execute(
-        f"create or replace temp table incoming ({columns}, source_file varchar, "
+        f"create or replace table scratch.incoming ({columns}, source_file varchar, "
         "source_line integer, file_year varchar)"
     )
     con.execute(
-        "create or replace temp table incoming_labels (product_code varchar, "
+        "create or replace table scratch.incoming_labels (product_code varchar, "
         "product_label varchar, source_file varchar, source_line integer)"
     )
 
@@ -376,7 +378,10 @@ def read_into_scratch(
         else:
             layouts[source.label] = read_table(con, source, default_unit)
     for (header, separator), sources in batches.items():
-        _read_long_batch(con, sources, list(header), separator, default_unit)
+        # Chunks keep the per-file line numbering (a window over the chunk) small in memory.
+        for start in range(0, len(sources), BATCH_FILES):
+            chunk = sources[start : start + BATCH_FILES]
+            _read_long_batch(con, chunk, list(header), separator, default_unit)
         layouts |= {source.label: "long" for source in sources}
     return layouts
 
@@ -391,7 +396,7 @@ def _read_long_batch(
     is its rank within its file (files are read in order, rows in file order).
     """
     _, positions = recognise(header, sources[0].label)
-    con.execute("create or replace temp table batch_files (path varchar, label varchar, "
+    con.execute("create or replace table scratch.batch_files (path varchar, label varchar, "
                 "file_year varchar)")  # fmt: skip
     con.executemany(
         "insert into batch_files values (?, ?, ?)",
@@ -412,8 +417,9 @@ def _read_long_batch(
         con.execute(sql, params)
     except duckdb.Error as error:
         failing = re.search(r"file = (\S+)", str(error))
-        by_path = {str(s.path): s.label for s in sources}
-        label = by_path.get(failing.group(1), "?") if failing else ", ".join(by_path.values())
+        if not failing:  # not a problem of one file (memory, disk): report it as it is
+            raise
+        label = {str(s.path): s.label for s in sources}.get(failing.group(1), failing.group(1))
         raise RawInputError([RawInputProblem(label, *_reader_location(error))]) from error
 
 
