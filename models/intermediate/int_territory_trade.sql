@@ -36,9 +36,11 @@ by_department as (
         flow,
         product_code,
         country_code,
-        value_eur
+        sum(value_eur) as value_eur
     from trade_values
     where is_allocated_to_department
+    -- departmental files hold one line per key, declaration-level files many
+    group by department_code, year, flow, product_code, country_code
 
 ),
 
