@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -38,13 +39,18 @@ CORE_MODELS = (
     "stg_customs__trade_values", "stg_reference__departments", "stg_reference__regions",
     "stg_reference__countries", "stg_reference__products_a129", "stg_reference__products_a38",
     "stg_reference__products_a17", "stg_customs__product_labels", "int_territories",
-    "int_territory_trade", "int_territory_flow_totals", "int_products_a129",
+    "int_territory_trade", "int_territory_flow_totals", "int_territory_flow_links",
+    "int_products_a129",
     "territory_trade_balance", "territory_partner_trade", "territory_product_trade",
     "territory_flow_links",
 )  # fmt: skip
 #: The detail factor of the sample generator that multiplies rows per year the most
 #: (products and partners per department, capped by the nomenclatures).
 FINE_DETAIL = 8.0
+#: Declaration lines per published cell for the declaration-like size: one year
+#: at 36 lines a cell is about 20 million lines, what the customs service
+#: processes in a month (issue #9).
+DECLARATION_LINES = 36
 
 
 @dataclass(frozen=True)
@@ -54,20 +60,58 @@ class Measure:
     peak_rss_mib: float
 
 
+def _tree_rss_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants now, in KiB (from /proc).
+
+    Why: Spark runs in a JVM that dbt's Python starts and never waits for, so
+    the JVM's memory is missing from the rusage os.wait4 returns.
+    """
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError):
+            continue
+    return total
+
+
 def run_stage(command: list[str], env: dict[str, str] | None = None) -> Measure:
-    """Run one stage as a child process and measure it alone (os.wait4 gives its rusage)."""
+    """Run one stage as a child process and measure it alone.
+
+    Wall time; CPU time from the rusage os.wait4 gives (the child and the
+    descendants it waited for); peak memory as the larger of that rusage's
+    and of the whole process tree's resident memory sampled every 0.2 s.
+    """
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(
             command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=errors
         )
+        peak_tree = 0
+        stop = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak_tree
+            while not stop.wait(0.2):
+                peak_tree = max(peak_tree, _tree_rss_kib(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
+        stop.set()
+        sampler.join()
         if os.waitstatus_to_exitcode(status) != 0:
             errors.seek(0)
             tail = errors.read().decode(errors="replace")[-2000:]
             raise RuntimeError(f"stage failed: {' '.join(command)}\n{tail}")
-    return Measure(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    peak_kib = max(usage.ru_maxrss, peak_tree)
+    return Measure(wall, usage.ru_utime + usage.ru_stime, peak_kib / 1024)
 
 
 def median(measures: list[Measure]) -> Measure:
@@ -88,16 +132,51 @@ class PipelineRun:
     raw_rows: int
 
 
-def pipeline_once(work: Path, first: int, last: int, detail: float, render: bool) -> PipelineRun:
-    """Every stage once, from an empty folder: sample, load, dbt build, render, Parquet."""
+def spark_stages(work: Path, warehouse: Path) -> dict[str, Measure]:
+    """The same raw layer and dbt build on local Spark (dbt-spark's session method).
+
+    The raw tables go to Parquet (DuckDB's COPY) and are registered in Spark;
+    then ``dbt build --target spark`` runs every seed, model and test. Each
+    dbt command starts its own Spark session, so both include Spark's start-up.
+    """
+    spark_dir, target = work / "spark", work / "spark-target"
+    env = {**os.environ, "TRADE_SPARK_DIR": str(spark_dir)}
+    location = json.dumps({"location": str(spark_dir / "raw")})
+    return {
+        "spark_raw_to_parquet": run_stage([PY, "-m", "scripts.spark_raw", "--warehouse",
+                                           str(warehouse), "--out", str(spark_dir / "raw"),
+                                           "--no-register"], env),
+        "spark_register_raw": run_stage(dbt_command(
+            "run-operation", "register_raw_tables", "--args", location, "--target", "spark",
+            "--target-path", str(target)), env),
+        "spark_dbt_build": run_stage(dbt_command(
+            "build", "--target", "spark", "--target-path", str(target)), env),
+    }  # fmt: skip
+
+
+def spark_available() -> bool:
+    """Whether this Python has dbt-spark and PySpark, and the machine has Java."""
+    found = subprocess.run(
+        [PY, "-c", "import pyspark, dbt.adapters.spark"], capture_output=True, check=False
+    )
+    return found.returncode == 0 and shutil.which("java") is not None
+
+
+def pipeline_once(
+    work: Path, first: int, last: int, detail: float, render: bool,
+    spark: bool = False, declaration_lines: int = 0,
+) -> PipelineRun:  # fmt: skip
+    """Every stage once, from an empty folder: sample, load, dbt build, render, Parquet,
+    and with ``spark`` the Spark raw layer and dbt build of the same raw rows."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     raw, warehouse, target = work / "raw", work / "trade.duckdb", work / "target"
     env = {**os.environ, "TRADE_WAREHOUSE_PATH": str(warehouse)}
+    lines = ["--declaration-lines", str(declaration_lines)] if declaration_lines else []
     stages = {
         "sample": run_stage([PY, "-m", "scripts.generate_sample", "--out", str(raw),
                              "--first-year", str(first), "--last-year", str(last),
-                             "--detail", str(detail)]),
+                             "--detail", str(detail), *lines]),
         "raw_load": run_stage([PY, "-m", "scripts.load_raw", "--raw-dir", str(raw),
                                "--warehouse", str(warehouse)]),
         "dbt_build": run_stage(dbt_command("build", "--target-path", str(target)), env),
@@ -111,6 +190,8 @@ def pipeline_once(work: Path, first: int, last: int, detail: float, render: bool
         [PY, "-m", "scripts.export_parquet", "--warehouse", str(warehouse),
          "--out", str(work / "parquet")]
     )  # fmt: skip
+    if spark:
+        stages.update(spark_stages(work, warehouse))
     results = json.loads((target / "run_results.json").read_text())
     timing = {r["unique_id"]: r["execution_time"] for r in results["results"]}
     models = sum(t for uid, t in timing.items() if uid.startswith("model."))
@@ -132,20 +213,28 @@ def pipeline_once(work: Path, first: int, last: int, detail: float, render: bool
     )
 
 
-def pipeline(work: Path, first: int, last: int, detail: float, runs: int,
-             render: bool) -> dict[str, object]:  # fmt: skip
-    """Median of ``runs`` pipeline runs."""
-    all_runs = [pipeline_once(work, first, last, detail, render) for _ in range(runs)]
-    stages = {name: asdict(median([r.stages[name] for r in all_runs]))
+def pipeline(
+    work: Path, first: int, last: int, detail: float, runs: int, render: bool,
+    spark_runs: int = 0, declaration_lines: int = 0,
+) -> dict[str, object]:  # fmt: skip
+    """Median of ``runs`` pipeline runs, the first ``spark_runs`` of them with Spark too."""
+    all_runs = [pipeline_once(work, first, last, detail, render, spark=i < spark_runs,
+                              declaration_lines=declaration_lines)
+                for i in range(max(runs, spark_runs))]  # fmt: skip
+    stages = {name: asdict(median([r.stages[name] for r in all_runs if name in r.stages]))
               for name in all_runs[0].stages}  # fmt: skip
     return {
         "years": f"{first}-{last}",
         "detail": detail,
+        "declaration_lines": declaration_lines,
         "raw_rows": all_runs[0].raw_rows,
         "runs": runs,
         "stages": stages,
-        "total_wall_s": sum(s["wall_s"] for s in stages.values()),
-        "peak_rss_mib": max(s["peak_rss_mib"] for s in stages.values()),
+        # the DuckDB pipeline's own totals; Spark's stages are reported beside them
+        "total_wall_s": sum(m["wall_s"] for n, m in stages.items() if not n.startswith("spark_")),
+        "peak_rss_mib": max(
+            m["peak_rss_mib"] for n, m in stages.items() if not n.startswith("spark_")
+        ),
         "dbt_startup_s": statistics.median(r.dbt_startup_s for r in all_runs),
         "dbt_models_s": statistics.median(r.dbt_models_s for r in all_runs),
         "dbt_tests_s": statistics.median(r.dbt_tests_s for r in all_runs),
@@ -262,6 +351,47 @@ def targets(results: dict[str, object]) -> list[dict[str, object]]:
     return [{"target": t, "measured": m, "goal": g, "met": ok} for t, m, g, ok in rows]
 
 
+#: DuckDB is comfortable on a size while loading and building it stay inside the
+#: project's targets for the main job: under 90 s and 2 GiB.
+COMFORT_SECONDS = 90.0
+COMFORT_MIB = 2048.0
+
+
+def engines_markdown(results: dict[str, object]) -> list[str]:
+    """DuckDB against Spark, size by size: the benchmark's Spark column."""
+    runs = {"5 years (default sample)": results["five_years"], **results["growth"]}
+    if results.get("declarations"):
+        runs[results["declarations"]["label"]] = results["declarations"]
+    if not any("spark_dbt_build" in run["stages"] for run in runs.values()):
+        return []
+    lines = [
+        "", "DuckDB against Spark on the same raw rows (Spark: local, dbt-spark session method, "
+        "one run; each dbt command includes Spark's start-up). DuckDB is comfortable while "
+        f"raw load + dbt build take under {COMFORT_SECONDS:.0f} s and {COMFORT_MIB:.0f} MiB.", "",
+        "| data | raw rows | DuckDB raw load s | DuckDB dbt build s | DuckDB peak MiB | "
+        "DuckDB comfortable | Spark raw to Parquet + register s | Spark dbt build s | "
+        "Spark peak MiB |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]  # fmt: skip
+    for label, run in runs.items():
+        st = run["stages"]
+        if "spark_dbt_build" not in st:
+            continue
+        duck_s = st["raw_load"]["wall_s"] + st["dbt_build"]["wall_s"]
+        duck_mib = max(st["raw_load"]["peak_rss_mib"], st["dbt_build"]["peak_rss_mib"])
+        comfortable = duck_s < COMFORT_SECONDS and duck_mib < COMFORT_MIB
+        spark_raw = st["spark_raw_to_parquet"]["wall_s"] + st["spark_register_raw"]["wall_s"]
+        spark_names = ("spark_raw_to_parquet", "spark_register_raw", "spark_dbt_build")
+        spark_mib = max(st[n]["peak_rss_mib"] for n in spark_names)
+        lines.append(
+            f"| {label} | {run['raw_rows']:,} | {st['raw_load']['wall_s']:.1f} | "
+            f"{st['dbt_build']['wall_s']:.1f} | {duck_mib:.0f} | "
+            f"{'yes' if comfortable else f'**no** ({duck_s:.0f} s)'} | {spark_raw:.1f} | "
+            f"{st['spark_dbt_build']['wall_s']:.1f} | {spark_mib:.0f} |"
+        )
+    return lines
+
+
 def markdown(results: dict[str, object]) -> str:
     """The results as the Markdown tables README.md quotes."""
     lines = [f"Measured {results['measured_at']} on {results['machine']}; median of "
@@ -293,6 +423,7 @@ def markdown(results: dict[str, object]) -> str:
         f"{base['baseline_s']:.1f} s of hand-written SQL in one DuckDB connection; rows "
         f"differing between the two: {base['rows_differing']}.",
     ]
+    lines += engines_markdown(results)
     inc = results.get("incremental")
     if inc:
         lines.append(
@@ -309,6 +440,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--growth-runs", type=int, default=1,
         help="runs per growth and incremental measure (they are long: 1 by default)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--spark", action=argparse.BooleanOptionalAction, default=None,
+        help="also build every size on local Spark (default: when dbt-spark, PySpark and Java "
+             "are installed)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--declaration-lines", type=int, default=DECLARATION_LINES,
+        help="declaration lines per published cell for the declaration-like size (0: skip it)",
     )  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
     parser.add_argument("--baseline-of", type=Path, default=None, help=argparse.SUPPRESS)
@@ -327,18 +467,31 @@ def main(argv: list[str] | None = None) -> int:
             "runs": runs,
             "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
         }  # fmt: skip
-        five = pipeline(work / "five", 2020, 2024, 1.0, runs, render)
+        spark = spark_available() if args.spark is None else args.spark
+        sr = 1 if spark else 0  # Spark: one run per size (each costs minutes)
+        results["spark"] = spark
+        five = pipeline(work / "five", 2020, 2024, 1.0, runs, render, spark_runs=sr)
         results["five_years"] = five
         results["baseline"] = baseline(work / "five" / "trade.duckdb", runs)
         growth_runs = 1 if args.quick else args.growth_runs
         results["growth_runs"] = growth_runs
-        growth = {"1 year": pipeline(work / "one", 2024, 2024, 1.0, runs, render)}
+        growth = {"1 year": pipeline(work / "one", 2024, 2024, 1.0, runs, render, spark_runs=sr)}
         growth["5 years"] = five
         if not args.quick:
-            growth["10 years"] = pipeline(work / "ten", 2015, 2024, 1.0, growth_runs, render)
+            growth["10 years"] = pipeline(work / "ten", 2015, 2024, 1.0, growth_runs, render,
+                                          spark_runs=sr)  # fmt: skip
             growth[f"5 years, detail x{FINE_DETAIL:g}"] = pipeline(
-                work / "fine", 2020, 2024, FINE_DETAIL, growth_runs, render
+                work / "fine", 2020, 2024, FINE_DETAIL, growth_runs, render, spark_runs=sr
             )
+            if args.declaration_lines:
+                declarations = pipeline(
+                    work / "declarations", 2024, 2024, 1.0, 1, False, spark_runs=sr,
+                    declaration_lines=args.declaration_lines,
+                )  # fmt: skip
+                declarations["label"] = (
+                    f"1 year of declaration lines ({args.declaration_lines} a cell)"
+                )
+                results["declarations"] = declarations
             results["incremental"] = incremental(work / "incremental", growth_runs)
         else:
             growth["10 years"] = pipeline(work / "ten", 2015, 2024, 1.0, 1, render)

@@ -19,7 +19,14 @@ import sys
 import time
 from pathlib import Path
 
-from scripts import export_parquet, generate_sample, load_raw, raw_layout, render_reports
+from scripts import (
+    build_state,
+    export_parquet,
+    generate_sample,
+    load_raw,
+    raw_layout,
+    render_reports,
+)
 from scripts.paths import PROJECT_DIR, SAMPLE_RAW_DIR, raw_dir, warehouse_path
 
 SITE_DIR = PROJECT_DIR / "site"
@@ -74,7 +81,9 @@ def build_warehouse(
     """Load ``folder`` and run dbt into a copy of the warehouse, then swap it in atomically.
 
     Starting from a copy of the current warehouse lets the loader read only new
-    or changed files; ``full_refresh`` starts from an empty file instead.
+    or changed files, and dbt recompute only the years they touch (see
+    scripts/build_state.py for when it must recompute every year);
+    ``full_refresh`` starts from an empty file instead.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(target.name + ".building")
@@ -83,12 +92,19 @@ def build_warehouse(
     try:
         if target.exists() and not full_refresh:
             shutil.copyfile(target, building)
+        fingerprint = build_state.project_fingerprint()
+        previous = build_state.last_fingerprint(building)
         started = time.perf_counter()
         report = load_raw.load(folder, building, quarantine=quarantine)
         print(f"raw layer: {report.rows_loaded:,} rows, {report.files_read} of {report.files} "
               f"files read, {report.rows_quarantined:,} rows quarantined "
               f"({report.dataset_name}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
-        dbt_build(building, dbt_args)
+        reason = build_state.full_refresh_reason(
+            previous, fingerprint, report.files_removed, requested=full_refresh
+        )
+        print(f"dbt: {'every year rebuilt (' + reason + ')' if reason else 'incremental build'}")
+        dbt_build(building, [*(dbt_args or []), *(["--full-refresh"] if reason else [])])
+        build_state.record_build(building, fingerprint, reason)
         os.replace(building, target)
     finally:
         building.unlink(missing_ok=True)

@@ -219,3 +219,62 @@ def test_spark_mart_equals_the_duckdb_mart(
             f"select {', '.join(shown)} from {joined} where {check} limit 5"
         ).fetchall()
         pytest.fail(f"{mart}: rows differing per column {differences}; e.g. {name}: {examples}")
+
+
+def test_spark_incremental_run_rewrites_only_the_revised_year(
+    builds: Builds, con: duckdb.DuckDBPyConnection
+) -> None:
+    """An incremental run on Spark overwrites the partitions of changed years only.
+
+    Last in the file on purpose: it revises Spark's raw layer (the marts
+    compared above are not rebuilt by it). One 2024 export line gains 1 000
+    euros and the 2024 rows a later load time, as a revised file would.
+    """
+    raw_files = builds.spark_dir / "raw" / "customs_trade"
+    trade = builds.spark_dir / "tables" / "intermediate.db" / "int_territory_trade"
+    france_2024 = (
+        f"select sum(value_eur) from read_parquet('{trade}/*/*.parquet', hive_partitioning = true) "
+        "where territory_level = 'country' and flow = 'export' and year = 2024"
+    )
+    before_total = con.execute(france_2024).fetchone()[0]
+    before_files = {path: path.stat().st_mtime_ns for path in trade.glob("year=*/*.parquet")}
+    assert {path.parent.name for path in before_files} >= {"year=2023", "year=2024"}
+
+    revised = builds.spark_dir / "customs_trade_revised.parquet"
+    con.execute(
+        f"""
+        copy (
+            with raw as (select * from read_parquet('{raw_files}/*.parquet')),
+            first_line as (
+                select min(source_file || '#' || source_line) as line
+                from raw where year = '2024' and flow_code = 'E' and value_unit = 'keur'
+            )
+            select * replace (
+                case
+                    when source_file || '#' || source_line = (select line from first_line)
+                        then cast(cast(value as decimal(18, 3)) + 1 as varchar)
+                    else value
+                end as value,
+                case when year = '2024' then loaded_at + interval 1 hour else loaded_at end
+                    as loaded_at
+            )
+            from raw
+        ) to '{revised}' (format parquet)
+        """
+    )
+    for old in raw_files.glob("*.parquet"):
+        old.unlink()
+    revised.rename(raw_files / "part-00000.parquet")
+
+    env = {**os.environ, "TRADE_SPARK_DIR": str(builds.spark_dir)}
+    models = "stg_customs__trade_values int_territory_trade int_territory_flow_links"
+    dbt_args = ["--target-path", str(builds.spark_target)]
+    spark_raw.dbt_spark("run", "--select", models, *dbt_args, env=env)
+
+    after_files = {path: path.stat().st_mtime_ns for path in trade.glob("year=*/*.parquet")}
+    kept = {path for path in before_files if path.parent.name != "year=2024"}
+    assert all(after_files.get(path) == before_files[path] for path in kept), (
+        "an unchanged year's partition was rewritten"
+    )
+    assert {p for p in after_files if p.parent.name == "year=2024"}.isdisjoint(before_files)
+    assert con.execute(france_2024).fetchone()[0] - before_total == 1000

@@ -1,7 +1,11 @@
 -- Trade values at the grain territory x year x flow x product x country, for
 -- every level: departments as published, regions as the sum of their
 -- departments, France as the sum of every row, including the trade the
--- customs files allocate to no department.
+-- customs files allocate to no department. Incremental by year (see
+-- macros/incremental_by_year.sql): only the years whose raw rows changed are
+-- recomputed.
+{{ config(**incremental_by_year_config()) }}
+
 with
 
 trade_values as (
@@ -13,8 +17,25 @@ trade_values as (
         is_allocated_to_department,
         product_code,
         country_code,
-        value_eur
+        value_eur,
+        loaded_at
     from {{ ref('stg_customs__trade_values') }}
+    {{ where_year_changed(
+        upstream=ref('stg_customs__trade_values'),
+        year_expression='year',
+        upstream_version='loaded_at',
+        built_version='source_loaded_at',
+    ) }}
+
+),
+
+year_versions as (
+
+    select
+        year,
+        max(loaded_at) as source_loaded_at
+    from trade_values
+    group by year
 
 ),
 
@@ -80,7 +101,7 @@ by_country as (
 
 ),
 
-final as (
+all_levels as (
 
     select
         territory_level,
@@ -89,7 +110,7 @@ final as (
         flow,
         product_code,
         country_code,
-        cast(value_eur as decimal(18, 2)) as value_eur
+        value_eur
     from by_department
     union all
     select
@@ -99,7 +120,7 @@ final as (
         flow,
         product_code,
         country_code,
-        cast(value_eur as decimal(18, 2)) as value_eur
+        value_eur
     from by_region
     union all
     select
@@ -109,8 +130,24 @@ final as (
         flow,
         product_code,
         country_code,
-        cast(value_eur as decimal(18, 2)) as value_eur
+        value_eur
     from by_country
+
+),
+
+final as (
+
+    select
+        all_levels.territory_level,
+        all_levels.territory_code,
+        all_levels.year,
+        all_levels.flow,
+        all_levels.product_code,
+        all_levels.country_code,
+        cast(all_levels.value_eur as decimal(18, 2)) as value_eur,
+        year_versions.source_loaded_at
+    from all_levels
+    inner join year_versions on all_levels.year = year_versions.year
 
 )
 

@@ -1,3 +1,5 @@
+{{ config(**incremental_by_year_config()) }}
+
 with
 
 source as (
@@ -14,6 +16,12 @@ source as (
         source_line,
         loaded_at
     from {{ source('customs', 'customs_trade') }}
+    {{ where_year_changed(
+        upstream=source('customs', 'customs_trade'),
+        year_expression='cast(trim(year) as integer)',
+        upstream_version='loaded_at',
+        built_version='loaded_at',
+    ) }}
 
 ),
 

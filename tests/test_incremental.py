@@ -1,0 +1,171 @@
+"""Adding or revising a year rebuilds only that year, and gives the marts a full build gives.
+
+The models incremental by year (macros/incremental_by_year.sql) keep the
+years whose raw rows did not change. These tests check the three things that
+make that safe: the years an incremental build selects are exactly the new
+and revised ones; the marts after an incremental build equal, row for row,
+those of a build from scratch on the same files; and the pipeline falls back
+to a full refresh whenever keeping old years could be wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from scripts import build_state, generate_sample, load_raw, raw_layout, run_pipeline
+from scripts.paths import PROJECT_DIR
+
+FIRST, LAST = 2022, 2024
+#: Columns that record when something was loaded, not what the data says.
+LOAD_TIME_COLUMNS = {"loaded_at", "source_loaded_at", "generated_at"}
+
+
+def _revise_unallocated_file(folder: Path, year: int) -> None:
+    """Add 1,000 euros to the first value (an export) of a year's unallocated file."""
+    path = folder / str(year) / raw_layout.unallocated_file_name(year)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    fields = lines[1].rstrip("\n").split(raw_layout.SAMPLE_SEPARATOR)
+    whole, decimals = fields[-1].split(".")
+    fields[-1] = f"{int(whole) + 1}.{decimals}"
+    lines[1] = raw_layout.SAMPLE_SEPARATOR.join(fields) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def _mart_rows(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every mart's rows, sorted, doubles rounded to 1e-12 (their sums' order may vary)."""
+    rows: dict[str, list[tuple]] = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        columns = con.execute(
+            "select table_name, column_name, data_type from information_schema.columns "
+            "where table_schema = 'marts' order by table_name, ordinal_position"
+        ).fetchall()
+        tables: dict[str, list[str]] = {}
+        for table, column, data_type in columns:
+            if column in LOAD_TIME_COLUMNS:
+                continue
+            expression = f'round("{column}", 12)' if data_type == "DOUBLE" else f'"{column}"'
+            tables.setdefault(table, []).append(expression)
+        for table, expressions in tables.items():
+            listed = ", ".join(expressions)
+            rows[table] = con.execute(f"select {listed} from marts.{table} order by all").fetchall()
+    return rows
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Two states of a raw folder: 2022-2023, then 2022-2024 with 2023 revised."""
+    root = tmp_path_factory.mktemp("incremental")
+    later = root / "later"
+    generate_sample.write_sample(later, range(FIRST, LAST + 1))
+    earlier = root / "earlier"
+    shutil.copytree(later, earlier)
+    shutil.rmtree(earlier / str(LAST))
+    _revise_unallocated_file(later, LAST - 1)
+    return {"earlier": earlier, "later": later, "root": root}
+
+
+@pytest.fixture(scope="module")
+def first_build(folders: dict[str, Path]) -> Path:
+    """A warehouse built from the earlier folder (2022-2023)."""
+    target = folders["root"] / "incremental.duckdb"
+    run_pipeline.build_warehouse(
+        folders["earlier"], target, ["--target-path", str(folders["root"] / "target-1")]
+    )
+    return target
+
+
+def test_incremental_build_selects_only_new_and_revised_years(
+    folders: dict[str, Path], first_build: Path
+) -> None:
+    probe = folders["root"] / "probe.duckdb"
+    shutil.copyfile(first_build, probe)
+    load_raw.load(folders["later"], probe)
+    target_path = folders["root"] / "target-probe"
+    env = {**os.environ, "TRADE_WAREHOUSE_PATH": str(probe)}
+    subprocess.run(
+        run_pipeline.dbt_command(
+            "compile", "--select", "stg_customs__trade_values", "--target-path", str(target_path)
+        ),
+        cwd=PROJECT_DIR, env=env, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    compiled = target_path / "compiled/french_trade/models/staging/stg_customs__trade_values.sql"
+    sql = compiled.read_text(encoding="utf-8")
+    with duckdb.connect(str(probe), read_only=True) as con:
+        years = {row[0] for row in con.execute(f"select distinct year from ({sql})").fetchall()}
+        raw_years = {row[0] for row in con.execute(
+            "select distinct cast(year as integer) from raw.customs_trade"
+        ).fetchall()}  # fmt: skip
+    assert raw_years == {FIRST, FIRST + 1, LAST}
+    # 2024 is new, 2023 was revised, 2022 is untouched and kept as built
+    assert years == {LAST - 1, LAST}
+
+
+def test_incremental_build_equals_a_build_from_scratch(
+    folders: dict[str, Path], first_build: Path
+) -> None:
+    incremental = folders["root"] / "after-increment.duckdb"
+    shutil.copyfile(first_build, incremental)
+    run_pipeline.build_warehouse(
+        folders["later"], incremental, ["--target-path", str(folders["root"] / "target-2")]
+    )
+    with duckdb.connect(str(incremental), read_only=True) as con:
+        log = con.execute(
+            "select full_refresh, reason from raw.build_log order by built_at"
+        ).fetchall()
+        france_2023 = con.execute(
+            "select exports_eur from marts.territory_trade_balance "
+            "where territory_level = 'country' and year = 2023"
+        ).fetchone()[0]
+    assert [full for full, _ in log] == [True, False], log
+    scratch = folders["root"] / "from-scratch.duckdb"
+    run_pipeline.build_warehouse(
+        folders["later"], scratch, ["--target-path", str(folders["root"] / "target-3")],
+        full_refresh=True,
+    )  # fmt: skip
+    with duckdb.connect(str(first_build), read_only=True) as con:
+        before = con.execute(
+            "select exports_eur from marts.territory_trade_balance "
+            "where territory_level = 'country' and year = 2023"
+        ).fetchone()[0]
+    # the revision (+1 000 euros on an export line) reached the marts
+    assert france_2023 - before == 1000
+    ours, theirs = _mart_rows(incremental), _mart_rows(scratch)
+    assert ours.keys() == theirs.keys()
+    for table in theirs:
+        assert ours[table] == theirs[table], f"marts.{table} differs from a build from scratch"
+
+
+def test_fingerprint_follows_the_project_files(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    model = tmp_path / "models" / "a.sql"
+    model.write_text("select 1", encoding="utf-8")
+    (tmp_path / "dbt_project.yml").write_text("name: x", encoding="utf-8")
+    first = build_state.project_fingerprint(tmp_path)
+    assert build_state.project_fingerprint(tmp_path) == first
+    model.write_text("select 2", encoding="utf-8")
+    assert build_state.project_fingerprint(tmp_path) != first
+    model.write_text("select 1", encoding="utf-8")
+    model.rename(tmp_path / "models" / "b.sql")
+    assert build_state.project_fingerprint(tmp_path) != first
+
+
+@pytest.mark.parametrize(
+    ("previous", "removed", "requested", "expected"),
+    [
+        ("abc", 0, False, None),
+        (None, 0, False, "no earlier build recorded in this warehouse"),
+        ("old", 0, False, "the dbt project changed since the last build"),
+        ("abc", 2, False, "2 raw file(s) vanished since the last build"),
+        ("abc", 0, True, "full refresh requested"),
+    ],
+)
+def test_full_refresh_when_kept_years_could_be_wrong(
+    previous: str | None, removed: int, requested: bool, expected: str | None
+) -> None:
+    assert build_state.full_refresh_reason(previous, "abc", removed, requested) == expected
