@@ -11,6 +11,14 @@ allocated to no department). Its 2024 totals for Loiret, Centre-Val de Loire
 and France equal, to the 0.1 million euros, the figures printed in the Loiret
 2024 fiche (../shared/reference/published_figures_2024.csv). Every other number
 is invented: the data is synthetic and says so in its manifest.
+
+With ``--declaration-lines N`` it writes the same cells as declaration-level
+files instead (``raw_layout.DECLARATIONS``): each cell's euros split exactly
+into about N lines, each with a month and a line number, one plain CSV per
+region and year. That gives the benchmark tens of millions of raw rows that
+dbt must aggregate back to exactly the marts of the departmental sample. It is
+vectorised with numpy and written by DuckDB's CSV writer, because a Python
+loop over 20 million lines would take minutes.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import numpy as np
 
 from scripts import raw_layout
@@ -213,6 +222,8 @@ class SampleGenerator:
         self.detail = detail
         self.dept_codes = [code for code, _ in reference.departments]
         self.dept_index = {code: i for i, code in enumerate(self.dept_codes)}
+        #: Department codes and the unallocated one, as declaration files index them.
+        self.dept_codes_all = [*self.dept_codes, raw_layout.UNALLOCATED_DEPARTMENT]
         self.region_of = dict(reference.departments)
         self.product_codes = np.array([code for code, _ in reference.products])
         self.product_a38 = np.array([a38 for _, a38 in reference.products])
@@ -306,6 +317,17 @@ class SampleGenerator:
 
     def table(self, code: str, flow: str, year: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Product x country cells of one department, flow and year: codes and euros."""
+        products, countries, values = self.table_indices(code, flow, year)
+        return self.product_codes[products], self.country_codes[countries], values
+
+    def table_indices(
+        self, code: str, flow: str, year: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Cells of ``table`` as positions in the product and country lists, and euros.
+
+        Positions rather than codes let the declaration-level writer hand
+        millions of lines to DuckDB as small integers.
+        """
         index = self.dept_index.get(code, len(self.dept_codes))
         flow_i = FLOWS.index(flow)
         structure = self._rng(5, index, flow_i)
@@ -349,11 +371,7 @@ class SampleGenerator:
         values = split_exactly(total, cells.ravel())
         nonzero = np.flatnonzero(values)
         rows, cols = np.divmod(nonzero, len(keep_c))
-        return (
-            self.product_codes[keep_p][rows],
-            self.country_codes[keep_c][cols],
-            values[nonzero],
-        )
+        return keep_p[rows], keep_c[cols], values[nonzero]
 
     def csv_text(self, code: str, year: int) -> str:
         """One department's (or the unallocated part's) file: both flows, header first."""
@@ -369,6 +387,57 @@ class SampleGenerator:
                                    strict=True)
             )  # fmt: skip
         return "\n".join(lines) + "\n"
+
+    def declarations(
+        self, code: str, flow: str, year: int, mean_lines: int
+    ) -> dict[str, np.ndarray]:
+        """Declaration lines of one department's cells: product, country, month, euros.
+
+        Each cell of ``table`` (same seed, same euros) becomes about
+        ``mean_lines`` lines whose values sum to the cell exactly.
+        """
+        products, countries, values = self.table_indices(code, flow, year)
+        index = self.dept_index.get(code, len(self.dept_codes))
+        rng = self._rng(7, index, FLOWS.index(flow), year)
+        cell, months, euros = split_into_lines(values, mean_lines, rng)
+        return {
+            "product": products[cell].astype(np.int16),
+            "country": countries[cell].astype(np.int16),
+            "month": months,
+            "value": euros,
+        }
+
+
+def split_into_lines(
+    values: np.ndarray, mean_lines: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Split each value (whole euros, > 0) into lines: (value index, month, euros) per line.
+
+    A value gets a random number of lines between 1 and ``2 * mean_lines - 1``
+    (mean ``mean_lines``), but never more lines than euros, so that every line
+    is worth at least one euro. Each line gets one euro plus a random
+    (exponential) share of the rest, floored; the euros the floors leave (fewer
+    than the lines) go one each to the first lines of the value, so the lines
+    sum to it exactly. Months are drawn uniformly. All of it is array
+    arithmetic: 20 million lines take seconds.
+    """
+    if len(values) == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty.astype(np.int8), empty
+    counts = np.minimum(rng.integers(1, 2 * mean_lines, size=len(values)), values)
+    starts = np.cumsum(counts) - counts
+    cell = np.repeat(np.arange(len(values)), counts)
+    weights = rng.exponential(size=len(cell))
+    spare = values - counts
+    shares = weights / np.add.reduceat(weights, starts)[cell] * spare[cell]
+    parts = np.floor(shares).astype(np.int64)
+    leftover = spare - np.add.reduceat(parts, starts)
+    if leftover.min() < 0 or (leftover > counts).any():  # a float rounding beyond a euro
+        raise ArithmeticError("declaration lines do not split their cell exactly")
+    position = np.arange(len(cell)) - starts[cell]
+    euros = 1 + parts + (position < leftover[cell])
+    months = rng.integers(1, 13, size=len(cell), dtype=np.int8)
+    return cell, months, euros
 
 
 def generator_version(seeds_dir: Path = SEEDS_DIR) -> str:
@@ -390,14 +459,101 @@ def _zip_entry(name: str) -> zipfile.ZipInfo:
     return info
 
 
+def write_declarations(
+    con: duckdb.DuckDBPyConnection,
+    generator: SampleGenerator,
+    codes: list[str],
+    year: int,
+    mean_lines: int,
+    target: Path,
+) -> int:
+    """Write the declaration lines of some departments for one year as one CSV; count them.
+
+    Lines are numbered 1.. in the file; codes travel as small integers and are
+    looked up in lists by DuckDB, which writes the CSV (in insertion order).
+    """
+    parts: list[dict[str, np.ndarray]] = []
+    for code in codes:
+        for flow in FLOWS:
+            lines = generator.declarations(code, flow, year, mean_lines)
+            size = len(lines["value"])
+            lines["department"] = np.full(size, generator.dept_codes_all.index(code), np.int16)
+            lines["flow"] = np.full(size, FLOWS.index(flow), np.int8)
+            parts.append(lines)
+    table = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    table["line"] = np.arange(1, len(table["value"]) + 1, dtype=np.int64)
+    names = [f'"{name}"' for name in raw_layout.DECLARATIONS_HEADER]
+    expressions = ["$flows[flow + 1]", "$year", "month", "$departments[department + 1]",
+                   "$products[product + 1]", "$countries[country + 1]", "line",
+                   "value"]  # fmt: skip
+    columns = ", ".join(f"{e} as {n}" for e, n in zip(expressions, names, strict=True))
+    con.register("declaration_lines", table)
+    try:
+        con.execute(
+            f"copy (select {columns} from declaration_lines) to $path "
+            f"(format csv, header true, delimiter '{raw_layout.SAMPLE_SEPARATOR}')",
+            {
+                "flows": list(FLOWS),
+                "year": year,
+                "departments": generator.dept_codes_all,
+                "products": generator.product_codes.tolist(),
+                "countries": generator.country_codes.tolist(),
+                "path": str(target),
+            },
+        )
+    finally:
+        con.unregister("declaration_lines")
+    return len(table["value"])
+
+
+def _write_departmental_year(generator: SampleGenerator, year_dir: Path, year: int) -> None:
+    """One zip per region of department files, and the unallocated file (the usual sample)."""
+    regions = sorted({region for _, region in generator.ref.departments})
+    for region in regions:
+        archive = year_dir / raw_layout.region_archive_name(region, year)
+        with zipfile.ZipFile(archive, "w", compresslevel=1) as zipped:
+            for code in generator.dept_codes:
+                if generator.region_of[code] == region:
+                    member = raw_layout.department_member_name(code, year)
+                    zipped.writestr(_zip_entry(member), generator.csv_text(code, year))
+    unallocated = generator.csv_text(raw_layout.UNALLOCATED_DEPARTMENT, year)
+    (year_dir / raw_layout.unallocated_file_name(year)).write_text(unallocated)
+
+
+def _write_declarations_year(
+    generator: SampleGenerator, year_dir: Path, year: int, mean_lines: int
+) -> int:
+    """One declarations CSV per region and one for the unallocated trade; count the lines."""
+    regions = sorted({region for _, region in generator.ref.departments})
+    written = 0
+    with duckdb.connect() as con:
+        con.execute("set enable_progress_bar = false")
+        con.execute("set preserve_insertion_order = true")
+        for region in regions:
+            codes = [c for c in generator.dept_codes if generator.region_of[c] == region]
+            target = year_dir / raw_layout.declarations_file_name(region, year)
+            written += write_declarations(con, generator, codes, year, mean_lines, target)
+        target = year_dir / raw_layout.declarations_file_name(None, year)
+        unallocated = [raw_layout.UNALLOCATED_DEPARTMENT]
+        written += write_declarations(con, generator, unallocated, year, mean_lines, target)
+    return written
+
+
 def write_sample(
     out_dir: Path,
     years: Iterable[int],
     seed: int = SEED,
     detail: float = 1.0,
     reference: Reference | None = None,
+    declaration_lines: int = 0,
 ) -> dict[str, object]:
-    """Write the sample into ``out_dir`` (replacing an earlier sample) and return its manifest."""
+    """Write the sample into ``out_dir`` (replacing an earlier sample) and return its manifest.
+
+    ``declaration_lines`` > 0 writes the same cells as declaration-level files
+    of about that many lines per cell instead of the departmental zips.
+    """
+    if declaration_lines < 0:
+        raise ValueError("declaration_lines must be 0 (departmental files) or more")
     years = sorted(set(years))
     if CALIBRATION_YEAR not in years:
         raise ValueError(f"the sample must include {CALIBRATION_YEAR}, the calibrated year")
@@ -409,19 +565,14 @@ def write_sample(
     out_dir.mkdir(parents=True, exist_ok=True)
 
     generator = SampleGenerator(reference or read_reference(), seed=seed, detail=detail)
-    regions = sorted({region for _, region in generator.ref.departments})
+    lines = 0
     for year in years:
         year_dir = out_dir / str(year)
         year_dir.mkdir()
-        for region in regions:
-            archive = year_dir / raw_layout.region_archive_name(region, year)
-            with zipfile.ZipFile(archive, "w", compresslevel=1) as zipped:
-                for code in generator.dept_codes:
-                    if generator.region_of[code] == region:
-                        member = raw_layout.department_member_name(code, year)
-                        zipped.writestr(_zip_entry(member), generator.csv_text(code, year))
-        unallocated = generator.csv_text(raw_layout.UNALLOCATED_DEPARTMENT, year)
-        (year_dir / raw_layout.unallocated_file_name(year)).write_text(unallocated)
+        if declaration_lines:
+            lines += _write_declarations_year(generator, year_dir, year, declaration_lines)
+        else:
+            _write_departmental_year(generator, year_dir, year)
 
     manifest: dict[str, object] = {
         "name": "Échantillon synthétique / synthetic sample",
@@ -436,6 +587,14 @@ def write_sample(
         "generator_version": generator_version(),
         "years": years,
     }
+    if declaration_lines:
+        manifest["description"] = str(manifest["description"]) + (
+            f" Written as synthetic declaration lines: each departmental value is split "
+            f"into about {declaration_lines} lines (invented months and line numbers, values "
+            "in euros) that sum to it exactly, for volume benchmarks."
+        )
+        manifest["declaration_lines"] = declaration_lines
+        manifest["line_count"] = lines
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return manifest
 
@@ -450,12 +609,21 @@ def main(argv: list[str] | None = None) -> int:
         "--detail", type=float, default=1.0,
         help="multiplies the number of products and partners per department (benchmarks)",
     )  # fmt: skip
+    parser.add_argument(
+        "--declaration-lines", type=int, default=0, metavar="N",
+        help="write declaration-level files, about N lines per cell, instead of the "
+             "departmental zips (benchmarks; 0, the default, is off)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     started = time.perf_counter()
     years = range(args.first_year, args.last_year + 1)
-    write_sample(args.out, years, seed=args.seed, detail=args.detail)
+    manifest = write_sample(
+        args.out, years, seed=args.seed, detail=args.detail,
+        declaration_lines=args.declaration_lines,
+    )  # fmt: skip
     elapsed = time.perf_counter() - started
-    print(f"synthetic sample {args.first_year}-{args.last_year} written to {args.out} "
+    lines = f" ({manifest['line_count']:,} declaration lines)" if args.declaration_lines else ""
+    print(f"synthetic sample {args.first_year}-{args.last_year}{lines} written to {args.out} "
           f"in {elapsed:.1f} s")  # fmt: skip
     return 0
 

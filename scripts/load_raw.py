@@ -55,7 +55,9 @@ create table if not exists raw.customs_trade (
     value_unit varchar not null,
     source_file varchar not null,
     source_line integer not null,
-    loaded_at timestamp with time zone not null
+    loaded_at timestamp with time zone not null,
+    month varchar,
+    line_number varchar
 );
 create table if not exists raw.product_labels (
     product_code varchar,
@@ -76,7 +78,9 @@ create table if not exists raw.quarantine (
     country_code varchar,
     value varchar,
     value_unit varchar,
-    quarantined_at timestamp with time zone not null
+    quarantined_at timestamp with time zone not null,
+    month varchar,
+    line_number varchar
 );
 create table if not exists raw.load_audit (
     source_file varchar not null,
@@ -88,6 +92,16 @@ create table if not exists raw.load_audit (
     rows_quarantined bigint not null,
     loaded_at timestamp with time zone not null
 );
+"""
+
+#: Columns added after the first release (declaration-level files). They come last in
+#: CREATE_RAW_TABLES too, so that a new warehouse and an upgraded one have the same
+#: column order; every insert names its columns all the same.
+ADDED_RAW_COLUMNS = """
+alter table raw.customs_trade add column if not exists month varchar;
+alter table raw.customs_trade add column if not exists line_number varchar;
+alter table raw.quarantine add column if not exists month varchar;
+alter table raw.quarantine add column if not exists line_number varchar;
 """
 
 
@@ -113,7 +127,10 @@ def _prepare_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw tables; drop them first if an older layout of them is found.
 
     The raw layer is always rebuilt from the folder, so dropping an outdated
-    one loses nothing that the folder does not hold.
+    one loses nothing that the folder does not hold. Columns added since (the
+    month and line number of declaration lines) are added in place instead:
+    the rows already loaded stay valid (NULL: not declaration lines) and an
+    unchanged file need not be read again.
     """
     found = {row[0] for row in con.execute(
         "select table_name || '.' || column_name from information_schema.columns "
@@ -124,6 +141,7 @@ def _prepare_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         for table in ("customs_trade", "quarantine", "load_audit", "product_labels"):
             con.execute(f"drop table if exists raw.{table}")
     con.execute(CREATE_RAW_TABLES)
+    con.execute(ADDED_RAW_COLUMNS)
 
 
 def _plan(
@@ -173,13 +191,15 @@ def _publish(
             "source_line, current_timestamp from incoming_labels order by source_file, source_line"
         )
         con.execute(
-            f"insert into raw.customs_trade select {columns}, source_file, source_line, "
+            f"insert into raw.customs_trade ({columns}, source_file, source_line, loaded_at) "
+            f"select {columns}, source_file, source_line, "
             "current_timestamp from incoming as i where not exists (select 1 from problems as p "
             "where p.source_file = i.source_file and p.source_line = i.source_line) "
             "order by source_file, source_line"
         )
         con.execute(
-            f"insert into raw.quarantine select p.source_file, p.source_line, p.column_name, "
+            "insert into raw.quarantine (source_file, source_line, column_name, reason, "
+            f"{columns}, quarantined_at) select p.source_file, p.source_line, p.column_name, "
             f"p.reason, {', '.join('i.' + c for c in RAW_COLUMNS)}, current_timestamp "
             "from problems as p join incoming as i using (source_file, source_line) "
             "order by p.source_file, p.source_line, p.column_name"

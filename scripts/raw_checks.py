@@ -5,6 +5,11 @@ DuckDB, and every check names the published column and the reason, so the
 problems can be reported to a user or kept in the quarantine table with the
 file and line they came from. Codes are judged after the same normalisation
 staging applies (trimmed, upper case, department "1" is "01").
+
+Declaration-level rows (layout ``declarations``) are many per flow, year,
+department, product and country: their key also holds the month and the line
+number, the month must be 1 to 12 and the line number a positive integer.
+Rows of the other layouts have neither (NULL), and their key is unchanged.
 """
 
 from __future__ import annotations
@@ -38,11 +43,29 @@ def decimal_text(column: str) -> str:
     return f"replace(replace(replace(trim({column}), ' ', ''), chr(160), ''), ',', '.')"
 
 
+#: A month as declaration files may write it: 1 to 12, with or without a leading zero.
+MONTH = "0?[1-9]|1[0-2]"
+#: A declaration line number: a positive integer.
+LINE_NUMBER = "0*[1-9][0-9]*"
+
+
+def _number_normalised(column: str) -> str:
+    """SQL for a published integer without leading zeros ('07' is '7'); other text trimmed."""
+    return f"coalesce(cast(try_cast(trim({column}) as hugeint) as varchar), trim({column}))"
+
+
 def key_expression() -> str:
-    """The normalised key (flow, year, department, product, country) of a row."""
+    """The normalised key of a row: flow, year, department, product, country, month, line.
+
+    Month and line number are NULL for departmental rows, and ``concat_ws``
+    skips NULLs, so their key is the five codes as it has always been; a
+    declaration line is told apart from its neighbours of the same cell by its
+    month and line number.
+    """
     return ", ".join(
         [_normalised("flow_code"), "trim(year)", _department_normalised(),
-         _normalised("product_code"), _normalised("country_code")]
+         _normalised("product_code"), _normalised("country_code"),
+         _number_normalised("month"), _number_normalised("line_number")]
     )  # fmt: skip
 
 
@@ -58,7 +81,10 @@ def problems_query() -> str:
     Every copy of a duplicated key among incoming rows is a problem: which
     copy is right cannot be known.
     """
-    names = {raw: published[0] for raw, published in raw_layout.LONG.required.items()}
+    # every raw column is a required one of the declarations layout: its first names
+    names = {raw: published[0] for raw, published in raw_layout.DECLARATIONS.required.items()}
+    declarations = f"'{raw_layout.DECLARATIONS.name}'"
+    columns = ", ".join(raw_layout.RAW_COLUMNS)
     flows = ", ".join(f"'{code}'" for code in raw_layout.FLOW_CODES)
     flow_list = ", ".join(raw_layout.FLOW_CODES)
     key = key_expression()
@@ -72,12 +98,12 @@ def problems_query() -> str:
     keyed as (
         -- one key per row, as a single string: a hash aggregate over it spills to
         -- disk when memory is short, where a window over millions of rows cannot
-        select concat_ws('|', {key}) as row_key, source_file, source_line, is_new
+        select concat_ws('|', {key}) as row_key, source_file, source_line, is_new,
+            line_number is not null as is_declaration
         from (
-            select *, true as is_new from incoming
+            select {columns}, source_file, source_line, true as is_new from incoming
             union all
-            select flow_code, year, department_code, product_code, country_code, value,
-                value_unit, source_file, source_line, null, false from kept
+            select {columns}, source_file, source_line, false from kept
         )
     ),
     duplicated_keys as (
@@ -89,7 +115,7 @@ def problems_query() -> str:
     duplicated as (
         -- only the few duplicated rows are ordered, to name the first copy
         select keyed.row_key, keyed.source_file, keyed.source_line, keyed.is_new,
-            duplicated_keys.copies,
+            keyed.is_declaration, duplicated_keys.copies,
             first_value(keyed.source_file || ', line ' || keyed.source_line) over (
                 partition by keyed.row_key order by keyed.source_file, keyed.source_line
             ) as first_seen
@@ -128,9 +154,23 @@ def problems_query() -> str:
     from incoming
     where not coalesce(regexp_full_match({decimal_text("value")}, '{NUMBER}'), false)
     union all
+    select source_file, source_line, '{names["month"]}',
+        'month ' || {_quoted("month")} || ' is not a month (1 to 12)'
+    from incoming
+    where layout = {declarations}
+        and not coalesce(regexp_full_match(trim(month), '{MONTH}'), false)
+    union all
+    select source_file, source_line, '{names["line_number"]}',
+        'line number ' || {_quoted("line_number")} || ' is not a positive integer'
+    from incoming
+    where layout = {declarations}
+        and not coalesce(regexp_full_match(trim(line_number), '{LINE_NUMBER}'), false)
+    union all
     select source_file, source_line, 'key',
-        'duplicate key (flow, year, department, product, country): ' || copies
-        || ' copies, first at ' || first_seen
+        'duplicate key (' || case when is_declaration
+            then 'flow, year, month, department, product, country, line number'
+            else 'flow, year, department, product, country' end
+        || '): ' || copies || ' copies, first at ' || first_seen
     from duplicated where is_new
     """
 

@@ -239,18 +239,31 @@ def _country_columns(header: list[str], used: set[int]) -> list[int]:
 
 
 def recognise(header: list[str], label: str) -> tuple[Layout, dict[str, int]]:
-    """The layout a header belongs to, and the position of each of its columns."""
+    """The layout a header belongs to, and the position of each of its columns.
+
+    Layouts are tried in order; one is skipped when a column it excludes is
+    present, so a header with a month or a line number is never read as a
+    plain long table (dropping them would turn declaration lines into
+    duplicate keys, or worse, hide a broken declarations file).
+    """
     for layout in raw_layout.LAYOUTS:
         positions = {raw: _find(header, names) for raw, names in layout.required.items()}
         if any(index is None for index in positions.values()):
+            continue
+        if any(_find(header, names) is not None for names in layout.excluded.values()):
             continue
         optional = {raw: _find(header, names) for raw, names in layout.optional.items()}
         positions.update({raw: i for raw, i in optional.items() if i is not None})
         if layout.shape == "cross" and not _country_columns(header, set(positions.values())):
             continue
         return layout, positions  # type: ignore[return-value]
-    # A header that has most of a layout's columns is that layout with columns missing.
-    closest = max(raw_layout.LAYOUTS, key=lambda layout: _found_count(header, layout))
+    # A header that has most of a layout's columns is that layout with columns missing
+    # (on a tie, the layout that misses fewest: a long table without its country is
+    # not a declarations file without its country, month and line number).
+    closest = max(
+        raw_layout.LAYOUTS,
+        key=lambda layout: (_found_count(header, layout), -len(layout.required)),
+    )
     if _found_count(header, closest) >= 2 and closest.shape != "cross":
         raise RawInputError([
             RawInputProblem(label, 1, names[0], f"missing column (the {closest.name} layout "
@@ -272,10 +285,12 @@ def file_year(label: str) -> str | None:
 
 
 def create_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The work tables: raw columns and lineage, plus what the checks need to know of a
+    row's file (the year its name states, the layout it was read as)."""
     columns = ", ".join(f"{c} varchar" for c in RAW_COLUMNS)
     con.execute(
         f"create or replace table scratch.incoming ({columns}, source_file varchar, "
-        "source_line integer, file_year varchar)"
+        "source_line integer, file_year varchar, layout varchar)"
     )
     con.execute(
         "create or replace table scratch.incoming_labels (product_code varchar, "
@@ -296,10 +311,30 @@ def _scan(source: SourceFile, width: int, separator: str) -> tuple[str, dict[str
     return sql, {"path": str(source.path), "sep": separator, "schema": schema}
 
 
-def _unit(header: list[str], positions: dict[str, int], default_unit: str) -> str:
+def _unit(layout: Layout, header: list[str], positions: dict[str, int], default_unit: str) -> str:
+    """The value header's unit, else the layout's own (declarations: euros), else the default."""
     if "value" in positions:
-        return raw_layout.unit_from_header(header[positions["value"]]) or default_unit
-    return default_unit
+        stated = raw_layout.unit_from_header(header[positions["value"]])
+        if stated:
+            return stated
+    return layout.unit or default_unit
+
+
+def _long_insert(layout: Layout, positions: dict[str, int], prefix: str) -> str:
+    """``insert into incoming (...) select`` of a long table's columns, as ``prefix`` + N.
+
+    The target columns are named, so the order of ``RAW_COLUMNS`` never has to
+    match a position; raw columns the layout has not (month and line number of
+    a departmental file) are NULL. The statement goes on with the unit, label,
+    line and file-year expressions and the layout name.
+    """
+    picked = [
+        f"{prefix}{positions[c]}" if c in positions else "null"
+        for c in RAW_COLUMNS if c != "value_unit"
+    ]  # fmt: skip
+    targets = [c for c in RAW_COLUMNS if c != "value_unit"]
+    return (f"insert into incoming ({', '.join(targets)}, value_unit, source_file, source_line, "
+            f"file_year, layout) select {', '.join(picked)}")  # fmt: skip
 
 
 def read_table(con: duckdb.DuckDBPyConnection, source: SourceFile, default_unit: str) -> str:
@@ -309,13 +344,14 @@ def read_table(con: duckdb.DuckDBPyConnection, source: SourceFile, default_unit:
     scan, params = _scan(source, len(header), separator)
     params["label"] = source.label
     if layout.shape != "labels":
-        params |= {"year": file_year(source.label), "unit": _unit(header, positions, default_unit)}
+        params |= {"year": file_year(source.label), "layout": layout.name,
+                   "unit": _unit(layout, header, positions, default_unit)}  # fmt: skip
     if layout.shape == "labels":
         sql = (f"insert into incoming_labels select v{positions['product_code']}, "
                f"v{positions['product_label']}, $label, line from ({scan})")  # fmt: skip
     elif layout.shape == "long":
-        picked = ", ".join(f"v{positions[c]}" for c in RAW_COLUMNS if c != "value_unit")
-        sql = f"insert into incoming select {picked}, $unit, $label, line, $year from ({scan})"
+        insert = _long_insert(layout, positions, "v")
+        sql = f"{insert}, $unit, $label, line, $year, $layout from ({scan})"
     else:
         sql, params = _cross_sql(source, header, positions, scan, params)
     try:
@@ -344,9 +380,11 @@ def _cross_sql(
     countries = _country_columns(header, set(positions.values()))
     cells = ", ".join(f"{{'country': '{header[i].strip()}', 'value': v{i}}}" for i in countries)
     sql = (
-        f"insert into incoming select {values['flow_code']}, {values['year']}, "
+        "insert into incoming (flow_code, year, department_code, product_code, country_code, "
+        "value, value_unit, source_file, source_line, file_year, layout) "
+        f"select {values['flow_code']}, {values['year']}, "
         f"{values['department_code']}, v{positions['product_code']}, cell.country, "
-        "cell.value, $unit, $label, line, $year from "
+        "cell.value, $unit, $label, line, $year, $layout from "
         f"(select *, unnest([{cells}]) as cell from ({scan})) "
         "where trim(coalesce(cell.value, '')) <> ''"
     )
@@ -381,38 +419,38 @@ def read_into_scratch(
         # Chunks keep the per-file line numbering (a window over the chunk) small in memory.
         for start in range(0, len(sources), BATCH_FILES):
             chunk = sources[start : start + BATCH_FILES]
-            _read_long_batch(con, chunk, list(header), separator, default_unit)
-        layouts |= {source.label: "long" for source in sources}
+            name = _read_long_batch(con, chunk, list(header), separator, default_unit)
+        layouts |= {source.label: name for source in sources}
     return layouts
 
 
 def _read_long_batch(
     con: duckdb.DuckDBPyConnection, sources: list[SourceFile], header: list[str],
     separator: str, default_unit: str,
-) -> None:  # fmt: skip
-    """Read many long tables sharing one header in a single DuckDB scan.
+) -> str:  # fmt: skip
+    """Read many long tables sharing one header in a single DuckDB scan; return their layout.
 
     One scan of 500 files is many times faster than 500 scans; each row's line
     is its rank within its file (files are read in order, rows in file order).
     """
-    _, positions = recognise(header, sources[0].label)
+    layout, positions = recognise(header, sources[0].label)
     con.execute("create or replace table scratch.batch_files (path varchar, label varchar, "
                 "file_year varchar)")  # fmt: skip
     con.executemany(
         "insert into batch_files values (?, ?, ?)",
         [[str(s.path), s.label, file_year(s.label)] for s in sources],
     )
-    picked = ", ".join(f"r.c{positions[c]}" for c in RAW_COLUMNS if c != "value_unit")
     schema = {f"c{i}": "VARCHAR" for i in range(len(header))}
     sql = (
-        f"insert into incoming select {picked}, $unit, f.label, cast(row_number() over "
-        "(partition by r.filename order by r.ordinality) + 1 as integer), f.file_year "
+        f"{_long_insert(layout, positions, 'r.c')}, $unit, f.label, cast(row_number() over "
+        "(partition by r.filename order by r.ordinality) + 1 as integer), f.file_year, $layout "
         "from read_csv($paths, sep=$sep, header=false, skip=1, auto_detect=false, "
         "columns=$schema, quote='\"', encoding='utf-8', strict_mode=true, filename=true) "
         "with ordinality as r join batch_files as f on r.filename = f.path"
     )
     params = {"paths": [str(s.path) for s in sources], "sep": separator, "schema": schema,
-              "unit": _unit(header, positions, default_unit)}  # fmt: skip
+              "unit": _unit(layout, header, positions, default_unit),
+              "layout": layout.name}  # fmt: skip
     try:
         con.execute(sql, params)
     except duckdb.Error as error:
@@ -421,6 +459,7 @@ def _read_long_batch(
             raise
         label = {str(s.path): s.label for s in sources}.get(failing.group(1), failing.group(1))
         raise RawInputError([RawInputProblem(label, *_reader_location(error))]) from error
+    return layout.name
 
 
 def _reader_location(error: Exception) -> tuple[int, str, str]:

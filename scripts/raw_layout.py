@@ -9,13 +9,21 @@ column per partner country). Each layout below maps the column names a
 publisher has used to the English names of the ``raw`` schema; a renamed
 column in a new vintage is one more name in a tuple here. Headers are compared
 without accents, case or surrounding spaces.
+
+Declaration-level files (one line per customs declaration line, with a month
+and a line number, values in euros) are a long table with two more columns;
+they exist to load a realistic volume of rows, which dbt sums back to the
+departmental grain. A header is recognised by the first layout of ``LAYOUTS``
+whose required columns it has all, and none of whose ``excluded`` columns it
+has, so a declarations header is never read as a plain long table (which
+would drop its month and line number).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 #: Columns of ``raw.customs_trade`` that hold published values (as text).
 RAW_COLUMNS: tuple[str, ...] = (
@@ -26,7 +34,12 @@ RAW_COLUMNS: tuple[str, ...] = (
     "country_code",
     "value",
     "value_unit",
+    "month",
+    "line_number",
 )
+
+#: Columns of ``RAW_COLUMNS`` only declaration-level files fill (NULL for the other layouts).
+DECLARATION_COLUMNS: tuple[str, ...] = ("month", "line_number")
 
 
 @dataclass(frozen=True)
@@ -38,6 +51,10 @@ class Layout:
     required: dict[str, tuple[str, ...]]
     optional: dict[str, tuple[str, ...]]
     description: str
+    #: Raw columns whose presence in a header means the file is another layout.
+    excluded: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Unit of values when the value header does not say (None: the data set's default).
+    unit: str | None = None
 
     def expected(self) -> list[str]:
         """The first accepted name of each required column, for error messages."""
@@ -53,8 +70,23 @@ _VALUE = (
     "Valeur", "Valeur (k€)", "Valeur en milliers d'euros", "Valeur (milliers d'euros)",
     "Valeur (euros)", "Valeur en euros",
 )  # fmt: skip
+_MONTH = ("Mois", "Month", "Mois de declaration")
+_LINE = ("Numero de ligne", "Ligne", "Line", "Line number", "No ligne", "Numero ligne")
 _LABEL = ("Libelle", "Libelle A129", "Libelle produit", "Intitule")
 
+DECLARATIONS = Layout(
+    name="declarations",
+    shape="long",
+    required={"flow_code": _FLOW, "year": _YEAR, "month": _MONTH, "department_code": _DEPARTMENT,
+              "product_code": _PRODUCT, "country_code": _COUNTRY, "line_number": _LINE,
+              "value": _VALUE},
+    optional={},
+    description=(
+        "one customs declaration line per line: flow, year, month, department, product, "
+        "country, line number (unique in the file), value in euros"
+    ),
+    unit="eur",
+)  # fmt: skip
 LONG = Layout(
     name="long",
     shape="long",
@@ -62,6 +94,8 @@ LONG = Layout(
               "product_code": _PRODUCT, "country_code": _COUNTRY, "value": _VALUE},
     optional={},
     description="one value per line: flow, year, department, product, country, value",
+    # a month or a line number makes it a (possibly incomplete) declarations file
+    excluded={"month": _MONTH, "line_number": _LINE},
 )  # fmt: skip
 CROSS = Layout(
     name="cross",
@@ -80,7 +114,8 @@ LABELS = Layout(
     optional={},
     description="product codes and their labels",
 )
-LAYOUTS: tuple[Layout, ...] = (LONG, CROSS, LABELS)
+#: In the order headers are tried: declarations before long, whose columns they include.
+LAYOUTS: tuple[Layout, ...] = (DECLARATIONS, LONG, CROSS, LABELS)
 
 #: Flow codes as published: E = exports (FOB), I = imports (CIF).
 FLOW_CODES: dict[str, str] = {"E": "export", "I": "import"}
@@ -104,6 +139,12 @@ CROSS_FILE_NAME = re.compile(
 #: The project's own long layout, as the sample generator writes it.
 SAMPLE_HEADER = ("Flux", "Annee", "Departement", "Code A129", "Code Pays", "Valeur")
 SAMPLE_SEPARATOR = ";"
+
+#: The declaration-level layout as the sample generator writes it (values in euros).
+DECLARATIONS_HEADER = (
+    "Flux", "Annee", "Mois", "Departement", "Code A129", "Code Pays", "Numero de ligne",
+    "Valeur (euros)",
+)  # fmt: skip
 
 
 def normalise_header(name: str) -> str:
@@ -141,3 +182,10 @@ def region_archive_name(region_code: str, year: int) -> str:
 def unallocated_file_name(year: int) -> str:
     """File name of the national trade allocated to no department."""
     return f"france_non_ventile_{year}.csv"
+
+
+def declarations_file_name(region_code: str | None, year: int) -> str:
+    """File name of one region's declaration lines (None: those allocated to no department)."""
+    if region_code is None:
+        return f"declarations_france_non_ventile_{year}.csv"
+    return f"declarations_region_{region_code}_{year}.csv"

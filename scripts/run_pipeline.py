@@ -45,6 +45,7 @@ def ensure_sample(folder: Path, years: range) -> None:
             content.get("seed") == generate_sample.SEED
             and content.get("years") == list(years)
             and content.get("detail") == 1.0
+            and not content.get("declaration_lines")  # a benchmark's declaration-level files
             and content.get("generator_version") == generate_sample.generator_version()
         ):
             return
