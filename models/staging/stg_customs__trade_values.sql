@@ -12,6 +12,8 @@ source as (
         country_code,
         value,
         value_unit,
+        month,
+        line_number,
         source_file,
         source_line,
         loaded_at
@@ -43,6 +45,9 @@ typed as (
             * case value_unit when 'keur' then 1000 else 1 end
             as decimal(18, 2)
         ) as value_eur,
+        -- declaration-level files only (null in departmental files)
+        cast(trim(month) as integer) as declaration_month,
+        cast(trim(line_number) as bigint) as declaration_line,
         source_file,
         source_line,
         loaded_at
@@ -65,6 +70,8 @@ final as (
         product_code,
         country_code,
         value_eur,
+        declaration_month,
+        declaration_line,
         source_file,
         source_line,
         loaded_at
