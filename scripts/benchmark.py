@@ -60,11 +60,12 @@ class Measure:
     peak_rss_mib: float
 
 
-def _tree_rss_kib(pid: int) -> int:
-    """Resident memory of a process and all its descendants now, in KiB (from /proc).
+def _tree_sample(pid: int, cpu_ticks: dict[int, int]) -> int:
+    """Resident memory (KiB) of a process and all its descendants now, from /proc;
+    also records each one's CPU time so far (clock ticks) in ``cpu_ticks``.
 
     Why: Spark runs in a JVM that dbt's Python starts and never waits for, so
-    the JVM's memory is missing from the rusage os.wait4 returns.
+    the JVM's memory and CPU are missing from the rusage os.wait4 returns.
     """
     total, pending = 0, [pid]
     while pending:
@@ -73,9 +74,12 @@ def _tree_rss_kib(pid: int) -> int:
             for line in Path(f"/proc/{current}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
+            stat = Path(f"/proc/{current}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            cpu_ticks[current] = int(fields[11]) + int(fields[12])  # utime + stime
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending += [int(c) for c in (task / "children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError):
+        except (FileNotFoundError, ProcessLookupError, PermissionError, ValueError, IndexError):
             continue
     return total
 
@@ -83,9 +87,9 @@ def _tree_rss_kib(pid: int) -> int:
 def run_stage(command: list[str], env: dict[str, str] | None = None) -> Measure:
     """Run one stage as a child process and measure it alone.
 
-    Wall time; CPU time from the rusage os.wait4 gives (the child and the
-    descendants it waited for); peak memory as the larger of that rusage's
-    and of the whole process tree's resident memory sampled every 0.2 s.
+    Wall time; CPU time and peak memory as the larger of what the rusage of
+    os.wait4 says (the child and the descendants it waited for) and what
+    sampling the whole process tree every 0.2 s saw.
     """
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
@@ -93,12 +97,13 @@ def run_stage(command: list[str], env: dict[str, str] | None = None) -> Measure:
             command, cwd=PROJECT_DIR, env=env, stdout=subprocess.DEVNULL, stderr=errors
         )
         peak_tree = 0
+        cpu_ticks: dict[int, int] = {}
         stop = threading.Event()
 
         def sample() -> None:
             nonlocal peak_tree
             while not stop.wait(0.2):
-                peak_tree = max(peak_tree, _tree_rss_kib(process.pid))
+                peak_tree = max(peak_tree, _tree_sample(process.pid, cpu_ticks))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -111,7 +116,8 @@ def run_stage(command: list[str], env: dict[str, str] | None = None) -> Measure:
             tail = errors.read().decode(errors="replace")[-2000:]
             raise RuntimeError(f"stage failed: {' '.join(command)}\n{tail}")
     peak_kib = max(usage.ru_maxrss, peak_tree)
-    return Measure(wall, usage.ru_utime + usage.ru_stime, peak_kib / 1024)
+    cpu_tree = sum(cpu_ticks.values()) / os.sysconf("SC_CLK_TCK")
+    return Measure(wall, max(usage.ru_utime + usage.ru_stime, cpu_tree), peak_kib / 1024)
 
 
 def median(measures: list[Measure]) -> Measure:
