@@ -432,6 +432,7 @@ def markdown(results: dict[str, object]) -> str:
     lines += engines_markdown(results)
     inc = results.get("incremental")
     if inc:
+        lines.append("")
         lines.append(
             f"Adding a tenth year to a nine-year warehouse: {inc['add_one_year']['wall_s']:.1f} s; "
             f"full rebuild of ten years: {inc['full_rebuild']['wall_s']:.1f} s."
