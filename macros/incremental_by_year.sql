@@ -5,9 +5,9 @@
     to recompute the years whose raw rows changed and can keep the others.
 
     Each such model keeps, on every row, the latest load time of the raw rows
-    of its year. A year is rebuilt when its upstream rows carry a later load
-    time than the model's copy, or when the model has no row for it yet: a
-    new or revised file is loaded with a new load time, so its year is
+    of its year. A year is rebuilt when the latest load time of its upstream
+    rows differs from the model's copy, or when the model has no row for it
+    yet: a new or revised file is loaded with a new load time, so its year is
     caught. Raw rows that disappear without a new load (a file deleted from
     the raw folder) leave no newer load time; scripts/run_pipeline.py runs a
     full refresh in that case, and whenever the dbt project itself changed.
@@ -58,9 +58,10 @@
             group by year
         ) as built_years
             on upstream_years.year = built_years.year
+        -- different, not only later: a clock set back must not hide a reload
         where
             built_years.loaded_at is null
-            or upstream_years.loaded_at > built_years.loaded_at
+            or upstream_years.loaded_at <> built_years.loaded_at
     )
     {%- endif %}
 {%- endmacro %}
