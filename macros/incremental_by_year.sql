@@ -4,19 +4,24 @@
     models made incremental is computed within one year, so a build only has
     to recompute the years whose raw rows changed and can keep the others.
 
-    Each such model keeps, on every row, the latest load time of the raw rows
-    of its year. A year is rebuilt when the latest load time of its upstream
+    Each such model keeps, on every row, the latest load time and the count
+    of the raw rows of its year. A year is rebuilt when the latest load time of its upstream
     rows differs from the model's copy, or when the model has no row for it
     yet: a new or revised file is loaded with a new load time, so its year is
-    caught. Raw rows that disappear without a new load (a file deleted from
-    the raw folder) leave no newer load time; scripts/run_pipeline.py runs a
-    full refresh in that case, and whenever the dbt project itself changed.
+    caught, and so is a year that lost rows. A year that disappears from the
+    raw rows altogether is never selected; scripts/build_state.py runs a full
+    refresh in that case, when raw files vanished, when the raw layer changed
+    outside the main job, and whenever the dbt project itself changed.
 #}
 
 {#- The config of an incremental model by year: DuckDB deletes the changed
     years and inserts them again; Spark overwrites their partitions. -#}
 {% macro incremental_by_year_config() -%}
-    {%- if target.type == 'spark' -%}
+    {#- var incremental_by_year: false builds plain tables (for engines that
+        refuse both strategies, such as a Databricks SQL warehouse endpoint) -#}
+    {%- if not var('incremental_by_year', true) -%}
+        {{ return({'materialized': 'table'}) }}
+    {%- elif target.type == 'spark' -%}
         {{ return({
             'materialized': 'incremental',
             'incremental_strategy': 'insert_overwrite',
@@ -35,25 +40,32 @@
 
 {#-
     A where clause keeping the years to rebuild, or nothing on a full build.
+    A year's signature is the latest load time and the number of raw rows of
+    the year; a year is rebuilt when either differs from the model's copy
+    (a revised file that only drops rows of a year changes the count).
     year_expression: the year as the upstream relation spells it (an integer
-    expression); upstream_version: its load-time column; built_version: the
-    load-time column of the model itself.
+    expression); upstream_version / upstream_rows: aggregates giving the
+    upstream signature; built_version / built_rows: the model's own.
 -#}
-{% macro where_year_changed(upstream, year_expression, upstream_version, built_version) -%}
+{% macro where_year_changed(
+    upstream, year_expression, upstream_version, upstream_rows, built_version, built_rows
+) -%}
     {%- if is_incremental() %}
     where {{ year_expression }} in (
         select upstream_years.year
         from (
             select
                 {{ year_expression }} as year,
-                max({{ upstream_version }}) as loaded_at
+                {{ upstream_version }} as loaded_at,
+                {{ upstream_rows }} as raw_rows
             from {{ upstream }}
             group by {{ year_expression }}
         ) as upstream_years
         left join (
             select
                 year,
-                max({{ built_version }}) as loaded_at
+                {{ built_version }} as loaded_at,
+                {{ built_rows }} as raw_rows
             from {{ this }}
             group by year
         ) as built_years
@@ -62,6 +74,7 @@
         where
             built_years.loaded_at is null
             or upstream_years.loaded_at <> built_years.loaded_at
+            or upstream_years.raw_rows <> built_years.raw_rows
     )
     {%- endif %}
 {%- endmacro %}

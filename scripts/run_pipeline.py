@@ -93,16 +93,18 @@ def build_warehouse(
     try:
         if target.exists() and not full_refresh:
             shutil.copyfile(target, building)
-        fingerprint = build_state.project_fingerprint()
-        previous = build_state.last_fingerprint(building)
+        fingerprint = build_state.project_fingerprint(dbt_args=dbt_args)
+        previous = build_state.last_build(building)
+        raw_before_load = build_state.raw_signature(building)
         started = time.perf_counter()
         report = load_raw.load(folder, building, quarantine=quarantine)
         print(f"raw layer: {report.rows_loaded:,} rows, {report.files_read} of {report.files} "
               f"files read, {report.rows_quarantined:,} rows quarantined "
               f"({report.dataset_name}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
         reason = build_state.full_refresh_reason(
-            previous, fingerprint, report.files_removed, requested=full_refresh
-        )
+            previous, fingerprint, raw_before_load, report.files_removed,
+            build_state.vanished_years(building), requested=full_refresh,
+        )  # fmt: skip
         print(f"dbt: {'every year rebuilt (' + reason + ')' if reason else 'incremental build'}")
         dbt_build(building, [*(dbt_args or []), *(["--full-refresh"] if reason else [])])
         build_state.record_build(building, fingerprint, reason)

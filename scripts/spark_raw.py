@@ -12,6 +12,7 @@ location ...``). No row passes through Python.
 
     python -m scripts.spark_raw                # export + register (target spark)
     python -m scripts.spark_raw --build        # ... then dbt build --target spark
+    python -m scripts.spark_raw --build --full-refresh   # ... every year rebuilt
 
 TRADE_SPARK_DIR (default warehouse/spark, like profiles.yml) holds the Parquet
 files under raw/, next to Spark's tables and metastore.
@@ -125,6 +126,11 @@ def main(argv: list[str] | None = None) -> int:
         help="only write the Parquet files (to copy them to a cluster's storage)",
     )  # fmt: skip
     parser.add_argument("--build", action="store_true", help="then run dbt build --target spark")
+    parser.add_argument(
+        "--full-refresh", action="store_true",
+        help="with --build: rebuild every year of the incremental models (needed after a change "
+             "of the models or when raw files were removed)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
 
     warehouse = (args.warehouse or warehouse_path()).resolve()
@@ -136,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_register:
             register_raw(out_dir)
         if args.build:
-            dbt_spark("build")
+            dbt_spark("build", *(["--full-refresh"] if args.full_refresh else []))
     except (FileNotFoundError, SparkStepError, duckdb.Error) as error:
         print(f"spark raw layer failed: {error}", file=sys.stderr)
         return 1

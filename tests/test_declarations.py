@@ -9,6 +9,7 @@ the departmental sample from them.
 
 from __future__ import annotations
 
+import json
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -249,4 +250,24 @@ def test_declaration_lines_build_exactly_the_marts_of_the_departmental_sample(
         ]
     assert compared > 50_000  # rows compared over all marts
     assert raw[0] > 2 * raw[1]
-    assert exports[0] == exports[1] == Decimal("13225276543.00")
+    # the calibrated Loiret 2024 exports (the published figure) in both builds
+    calibrated = generate_sample.CALIBRATED_TOTALS_EUR["department"]["E"]
+    assert exports[0] == exports[1] == Decimal(calibrated)
+
+
+def test_the_same_trade_in_both_layouts_fails_the_build(tmp_path: Path) -> None:
+    """Declaration lines and a departmental file for the same flow, year and department
+    would be added up; a dbt test refuses the build and the warehouse is not written."""
+    raw = tmp_path / "raw"
+    generate_sample.write_sample(raw, [2024])
+    # a few declaration lines of Loiret (45) and of the unallocated trade (00) for 2024
+    shutil.copy(FIXTURE / "2024" / FILE, raw / "2024" / FILE)
+    target = tmp_path / "trade.duckdb"
+    with pytest.raises(run_pipeline.BuildError):
+        run_pipeline.build_warehouse(raw, target, ["--target-path", str(tmp_path / "target")])
+    assert not target.exists()
+    results = json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))
+    statuses = {r["unique_id"].split(".")[2]: r["status"] for r in results["results"]}
+    assert statuses["assert_no_trade_in_two_layouts"] == "fail"
+    failing = {name for name, status in statuses.items() if status in ("fail", "error")}
+    assert failing == {"assert_no_trade_in_two_layouts"}

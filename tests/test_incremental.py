@@ -116,7 +116,7 @@ def test_incremental_build_equals_a_build_from_scratch(
     )
     with duckdb.connect(str(incremental), read_only=True) as con:
         log = con.execute(
-            "select full_refresh, reason from raw.build_log order by built_at"
+            "select full_refresh, reason from raw.build_log order by build_number"
         ).fetchall()
         france_2023 = con.execute(
             "select exports_eur from marts.territory_trade_balance "
@@ -141,6 +141,28 @@ def test_incremental_build_equals_a_build_from_scratch(
         assert ours[table] == theirs[table], f"marts.{table} differs from a build from scratch"
 
 
+def test_a_year_whose_files_vanish_is_removed_by_a_full_refresh(
+    folders: dict[str, Path], first_build: Path
+) -> None:
+    fewer = folders["root"] / "without-2022"
+    shutil.copytree(folders["earlier"], fewer)
+    shutil.rmtree(fewer / str(FIRST))
+    warehouse = folders["root"] / "after-removal.duckdb"
+    shutil.copyfile(first_build, warehouse)
+    run_pipeline.build_warehouse(
+        fewer, warehouse, ["--target-path", str(folders["root"] / "target-4")]
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        last = con.execute(
+            "select full_refresh from raw.build_log order by build_number desc limit 1"
+        ).fetchone()[0]
+        years = {row[0] for row in con.execute(
+            "select distinct year from marts.territory_trade_balance"
+        ).fetchall()}  # fmt: skip
+    assert last is True
+    assert years == {FIRST + 1}
+
+
 def test_fingerprint_follows_the_project_files(tmp_path: Path) -> None:
     (tmp_path / "models").mkdir()
     model = tmp_path / "models" / "a.sql"
@@ -155,17 +177,37 @@ def test_fingerprint_follows_the_project_files(tmp_path: Path) -> None:
     assert build_state.project_fingerprint(tmp_path) != first
 
 
+def test_dbt_arguments_that_compute_count_but_output_paths_do_not(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "a.sql").write_text("select 1", encoding="utf-8")
+    plain = build_state.project_fingerprint(tmp_path, [])
+    moved = build_state.project_fingerprint(tmp_path, ["--target-path", "/x", "--log-path=/y"])
+    assert moved == plain
+    assert build_state.project_fingerprint(tmp_path, ["--vars", "{flow_top_n: 5}"]) != plain
+
+
+KEEP = build_state.BuildRecord("abc", "raw 1")
+
+
 @pytest.mark.parametrize(
-    ("previous", "removed", "requested", "expected"),
+    ("previous", "raw_before", "removed", "gone", "requested", "refresh"),
     [
-        ("abc", 0, False, None),
-        (None, 0, False, "no earlier build recorded in this warehouse"),
-        ("old", 0, False, "the dbt project changed since the last build"),
-        ("abc", 2, False, "2 raw file(s) vanished since the last build"),
-        ("abc", 0, True, "full refresh requested"),
+        (KEEP, "raw 1", 0, [], False, False),  # only new or revised files: incremental
+        (None, "raw 1", 0, [], False, True),  # nothing built yet
+        (build_state.BuildRecord("old", "raw 1"), "raw 1", 0, [], False, True),  # new code
+        (KEEP, "raw 2", 0, [], False, True),  # load_raw run by hand in between
+        (KEEP, "raw 1", 2, [], False, True),  # files vanished
+        (KEEP, "raw 1", 0, [2019], False, True),  # a whole year gone
+        (KEEP, "raw 1", 0, [], True, True),  # asked for
     ],
 )
 def test_full_refresh_when_kept_years_could_be_wrong(
-    previous: str | None, removed: int, requested: bool, expected: str | None
+    previous: build_state.BuildRecord | None,
+    raw_before: str,
+    removed: int,
+    gone: list[int],
+    requested: bool,
+    refresh: bool,
 ) -> None:
-    assert build_state.full_refresh_reason(previous, "abc", removed, requested) == expected
+    reason = build_state.full_refresh_reason(previous, "abc", raw_before, removed, gone, requested)
+    assert (reason is not None) == refresh, reason

@@ -22,13 +22,16 @@ territory_trade as (
         product_code,
         country_code,
         value_eur,
-        source_loaded_at
+        source_loaded_at,
+        source_row_count
     from {{ ref('int_territory_trade') }}
     {{ where_year_changed(
         upstream=ref('int_territory_trade'),
         year_expression='year',
-        upstream_version='source_loaded_at',
-        built_version='source_loaded_at',
+        upstream_version='max(source_loaded_at)',
+        upstream_rows='max(source_row_count)',
+        built_version='max(source_loaded_at)',
+        built_rows='max(source_row_count)',
     ) }}
 
 ),
@@ -37,7 +40,8 @@ year_versions as (
 
     select
         year,
-        max(source_loaded_at) as source_loaded_at
+        max(source_loaded_at) as source_loaded_at,
+        max(source_row_count) as source_row_count
     from territory_trade
     group by year
 
@@ -178,7 +182,8 @@ final as (
         cast(ranked_links.value_eur as decimal(18, 2)) as value_eur,
         cast(ranked_links.share_of_flow as double) as share_of_flow,
         cast(ranked_links.link_rank as integer) as link_rank,
-        year_versions.source_loaded_at
+        year_versions.source_loaded_at,
+        year_versions.source_row_count
     from ranked_links
     inner join year_versions on ranked_links.year = year_versions.year
 

@@ -23,19 +23,11 @@ trade_values as (
     {{ where_year_changed(
         upstream=ref('stg_customs__trade_values'),
         year_expression='year',
-        upstream_version='loaded_at',
-        built_version='source_loaded_at',
+        upstream_version='max(loaded_at)',
+        upstream_rows='count(*)',
+        built_version='max(source_loaded_at)',
+        built_rows='max(source_row_count)',
     ) }}
-
-),
-
-year_versions as (
-
-    select
-        year,
-        max(loaded_at) as source_loaded_at
-    from trade_values
-    group by year
 
 ),
 
@@ -45,6 +37,17 @@ departments as (
         department_code,
         region_code
     from {{ ref('stg_reference__departments') }}
+
+),
+
+year_versions as (
+
+    select
+        year,
+        max(loaded_at) as source_loaded_at,
+        count(*) as source_row_count
+    from trade_values
+    group by year
 
 ),
 
@@ -145,7 +148,8 @@ final as (
         all_levels.product_code,
         all_levels.country_code,
         cast(all_levels.value_eur as decimal(18, 2)) as value_eur,
-        year_versions.source_loaded_at
+        year_versions.source_loaded_at,
+        year_versions.source_row_count
     from all_levels
     inner join year_versions on all_levels.year = year_versions.year
 

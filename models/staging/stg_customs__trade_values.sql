@@ -21,8 +21,10 @@ source as (
     {{ where_year_changed(
         upstream=source('customs', 'customs_trade'),
         year_expression='cast(trim(year) as integer)',
-        upstream_version='loaded_at',
-        built_version='loaded_at',
+        upstream_version='max(loaded_at)',
+        upstream_rows='count(*)',
+        built_version='max(loaded_at)',
+        built_rows='count(*)',
     ) }}
 
 ),
