@@ -94,6 +94,14 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     ).fetchone()[0])  # fmt: skip
 
 
+def _log_has_signature(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether raw.build_log has the raw_signature column (logs of the first shape lack it)."""
+    return bool(con.execute(
+        "select count(*) from information_schema.columns where table_schema = 'raw' "
+        "and table_name = 'build_log' and column_name = 'raw_signature'"
+    ).fetchone()[0])  # fmt: skip
+
+
 def raw_signature(warehouse: Path) -> str:
     """A signature of the raw layer that any load, reload or removal changes."""
     if not warehouse.exists():
@@ -112,13 +120,7 @@ def last_build(warehouse: Path) -> BuildRecord | None:
     if not warehouse.exists():
         return None
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        if not _has_table(con, "raw", "build_log"):
-            return None
-        columns = {row[0] for row in con.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = 'raw' and table_name = 'build_log'"
-        ).fetchall()}  # fmt: skip
-        if "raw_signature" not in columns:  # a log from before the signature existed
+        if not _has_table(con, "raw", "build_log") or not _log_has_signature(con):
             return None
         row = con.execute(
             "select project_fingerprint, raw_signature from raw.build_log "
@@ -167,13 +169,8 @@ def record_build(warehouse: Path, fingerprint: str, reason: str | None) -> None:
     """Append this build to ``raw.build_log`` (called once dbt has passed)."""
     signature = raw_signature(warehouse)
     with duckdb.connect(str(warehouse)) as con:
-        if _has_table(con, "raw", "build_log"):
-            columns = {row[0] for row in con.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = 'raw' and table_name = 'build_log'"
-            ).fetchall()}  # fmt: skip
-            if "raw_signature" not in columns:  # an earlier shape: start the log afresh
-                con.execute("drop table raw.build_log")
+        if _has_table(con, "raw", "build_log") and not _log_has_signature(con):
+            con.execute("drop table raw.build_log")  # an earlier shape: start the log afresh
         con.execute(CREATE_BUILD_LOG)
         con.execute(
             "insert into raw.build_log select coalesce(max(build_number), 0) + 1, "
