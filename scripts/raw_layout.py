@@ -1,5 +1,18 @@
 """The raw customs file layouts, declared once for the generator and the loader.
 
+Two families live here. The **published layouts** (``FIXED_LAYOUTS``) are the
+files the customs service (DGDDI) really ships in its open data: no header
+line, ``;``-separated, recognised by their file name and field count, never by
+guessing. Their field order comes from DGDDI's own description of the data
+sets (``Description-des-jeux-de-donnees-derniere-publication_EMEBI.pdf``,
+09/05/2022) and, for the label annexes, from real published files committed in
+``seeds/customs_annexes/``. Which of them a real file confirms is said on each
+layout (``evidence``) and in the README.
+
+The **header-based layouts** (``LAYOUTS``) below them were modelled before a
+real file was at hand: no published file backs them, they are kept for files
+users assemble themselves and for the benchmark's declaration-level volume.
+
 The departmental files of the customs service are tables of trade values by
 flow, year, department, product (CPF, A129 level) and partner country, in
 thousands of euros with three decimals (so exact to the euro), shipped as one
@@ -36,10 +49,201 @@ RAW_COLUMNS: tuple[str, ...] = (
     "value_unit",
     "month",
     "line_number",
+    "quarter",
+    "region_code",
+    "cpf4_code",
+    "mass_kg",
 )
 
 #: Columns of ``RAW_COLUMNS`` only declaration-level files fill (NULL for the other layouts).
 DECLARATION_COLUMNS: tuple[str, ...] = ("month", "line_number")
+
+#: Columns of ``RAW_COLUMNS`` only the published regional file fills.
+REGIONAL_ONLY_COLUMNS: tuple[str, ...] = ("quarter", "region_code", "cpf4_code", "mass_kg")
+
+#: Columns of ``raw.customs_national_trade`` (the national NC8 file), as text.
+NATIONAL_COLUMNS: tuple[str, ...] = (
+    "flow_code",
+    "month",
+    "year",
+    "cpf6_code",
+    "product_code",
+    "nc8_code",
+    "country_code",
+    "value",
+    "mass_kg",
+    "supplementary_unit",
+)
+
+#: Columns of ``raw.customs_labels`` (the label annexes), as text.
+LABEL_COLUMNS: tuple[str, ...] = (
+    "annex",
+    "code",
+    "label",
+    "valid_from",
+    "valid_to",
+    "region_code",
+    "region_label",
+    "supplementary_unit_flag",
+    "supplementary_unit_label",
+)
+
+
+@dataclass(frozen=True)
+class FixedLayout:
+    """A headerless published file: which raw column each field feeds, by position.
+
+    ``fields`` maps positions to raw columns (``None``: a field the layout
+    publishes empty, such as the trailing ``;;;;;;`` of the NC8 annex).
+    ``file_name`` is matched against the file's own name (case-insensitive);
+    its named groups ``flow`` (E/I, or Export/Import) and ``year`` state what
+    every line of the file must then carry. ``target`` is the raw table the
+    rows go to; ``annex`` the annex name kept in ``raw.customs_labels``.
+    """
+
+    name: str
+    target: str  # "trade", "national" or "labels"
+    file_name: re.Pattern[str]
+    fields: tuple[str | None, ...]
+    description: str
+    evidence: str
+    annex: str | None = None
+    #: Other accepted field counts, each with its own field list (older vintages).
+    variants: tuple[tuple[str | None, ...], ...] = ()
+
+    def field_lists(self) -> tuple[tuple[str | None, ...], ...]:
+        """Every accepted field list, the current vintage first."""
+        return (self.fields, *self.variants)
+
+
+_FLOW_NAME = r"(?P<flow>export|import|e|i)"
+REGIONAL = FixedLayout(
+    name="regional",
+    target="trade",
+    file_name=re.compile(
+        rf"(?:regional_cpf4pays{_FLOW_NAME}|region_(?P<year>(?:19|20)\d{{2}})_{_FLOW_NAME.replace('flow', 'flow2')})\.txt",
+        re.IGNORECASE,
+    ),
+    fields=("flow_code", "quarter", "year", "department_code", "region_code", "product_code",
+            "cpf4_code", "country_code", "value", "mass_kg"),
+    description=(
+        "regional open-data file (REGIONAL_CPF4PAYSE/I.txt, the last five completed quarters; "
+        "yearly archives Region_YYYY_Export/Import.txt): flow, quarter, year, department "
+        "(customs code), region (DGDDI code), A129, CPF4, country, value in euros, mass in kg"
+    ),
+    evidence=(
+        "DGDDI data-set description (PDF, 09/05/2022): field order and two example rows; "
+        "the yearly archive name Region_2019_Export.txt from a public copy of the 2019 zip. "
+        "No whole published data file was available offline."
+    ),
+)  # fmt: skip
+NATIONAL = FixedLayout(
+    name="national",
+    target="national",
+    file_name=re.compile(
+        rf"(?:national_nc8pays{_FLOW_NAME}|national_(?P<year>(?:19|20)\d{{2}})_{_FLOW_NAME.replace('flow', 'flow2')})\.txt",
+        re.IGNORECASE,
+    ),
+    fields=("flow_code", "month", "year", "cpf6_code", "product_code", "nc8_code",
+            "country_code", "value", "mass_kg", "supplementary_unit"),
+    variants=(("flow_code", "month", "year", "nc8_code", "country_code", "value", "mass_kg",
+               "supplementary_unit"),),
+    description=(
+        "national open-data file (NATIONAL_NC8PAYSE/I.txt, the last 13 months; yearly "
+        "archives): flow, month, year, CPF6, A129, NC8, country, value in euros, mass in kg, "
+        "supplementary unit; the 2012-2016 vintages have 8 fields (no CPF6, no A129)"
+    ),
+    evidence=(
+        "DGDDI data-set description (PDF): field order and an example row. The 8-field order "
+        "of 2012-2016 and the yearly archive name National_YYYY_Export.txt are assumptions "
+        "(no such file seen)."
+    ),
+)  # fmt: skip
+_PERIOD_ANNEX = ("code", "label", "valid_from", "valid_to")
+A129_LABELS = FixedLayout(
+    name="a129_labels", target="labels", annex="A129",
+    file_name=re.compile(r"libelle_a129\.txt", re.IGNORECASE),
+    fields=_PERIOD_ANNEX,
+    description="Libelle_A129.txt: A129 code; label; valid from YYYYMM; valid to YYYYMM",
+    evidence="real published file (seeds/customs_annexes/Libelle_A129.txt)",
+)  # fmt: skip
+CPF4_LABELS = FixedLayout(
+    name="cpf4_labels", target="labels", annex="CPF4",
+    file_name=re.compile(r"libelle_cpf4[^/]*\.txt", re.IGNORECASE),
+    fields=_PERIOD_ANNEX,
+    description="Libelle_CPF4*.txt: CPF4 code; label; valid from YYYYMM; valid to YYYYMM",
+    evidence="real published files (Libelle_CPF4_rev2.1.txt in cp1252, Libelle_CPF4.txt 2019)",
+)  # fmt: skip
+CPF6_LABELS = FixedLayout(
+    name="cpf6_labels", target="labels", annex="CPF6",
+    file_name=re.compile(r"libelle_cpf6[^/]*\.txt", re.IGNORECASE),
+    fields=_PERIOD_ANNEX,
+    description="Libelle_CPF6*.txt: CPF6 code; label; valid from YYYYMM; valid to YYYYMM",
+    evidence="the open-data readme (LISEZ-MOI.txt) only; no such file seen",
+)  # fmt: skip
+NC8_LABELS = FixedLayout(
+    name="nc8_labels", target="labels", annex="NC8",
+    file_name=re.compile(r"libelle_nc8[^/]*\.txt", re.IGNORECASE),
+    fields=("code", "label", "supplementary_unit_flag", "supplementary_unit_label",
+            "valid_from", "valid_to", None, None, None, None, None, None),
+    variants=(("code", "label", "supplementary_unit_flag", "supplementary_unit_label",
+               "valid_from", "valid_to"),),
+    description=(
+        "Libelle_NC8_YYYY.txt: NC8; label; supplementary unit (0/1); its label; first year; "
+        "last year (9999 = current); six empty fields"
+    ),
+    evidence="the open-data readme (LISEZ-MOI.txt) only; no such file seen",
+)  # fmt: skip
+COUNTRY_LABELS = FixedLayout(
+    name="country_labels", target="labels", annex="PAYS",
+    file_name=re.compile(r"libelle_pays\.txt", re.IGNORECASE),
+    fields=_PERIOD_ANNEX,
+    description=(
+        "Libelle_PAYS.txt: country code; label; valid from YYYYMM; valid to YYYYMM "
+        "(a code may come back with another meaning: XS is Saba until 2005, Serbia since)"
+    ),
+    evidence="real published files (seeds/customs_annexes/Libelle_PAYS.txt, 2019 vintage)",
+)  # fmt: skip
+DEPARTMENT_LABELS = FixedLayout(
+    name="department_regions", target="labels", annex="DEPARTEMENT",
+    file_name=re.compile(r"departement_region\.txt", re.IGNORECASE),
+    fields=("code", "label", "region_code", "region_label"),
+    variants=(("code", "label", "region_code", "region_label", "valid_from", "valid_to"),),
+    description=(
+        "Departement_region.txt: customs department code; label; DGDDI region code; region "
+        "label (the readme announces two validity fields the real file does not have)"
+    ),
+    evidence="real published file (seeds/customs_annexes/Departement_region.txt)",
+)  # fmt: skip
+#: The published layouts, recognised by file name (then field count) without a header.
+FIXED_LAYOUTS: tuple[FixedLayout, ...] = (
+    REGIONAL, NATIONAL, A129_LABELS, CPF4_LABELS, CPF6_LABELS, NC8_LABELS, COUNTRY_LABELS,
+    DEPARTMENT_LABELS,
+)  # fmt: skip
+
+#: Validity end the annexes write for "still valid".
+OPEN_VALIDITY = "999912"
+
+
+def fixed_layout_for(file_name: str) -> tuple[FixedLayout, dict[str, str]] | None:
+    """The published layout a file name belongs to, and the flow and year it states.
+
+    Only the file's own name counts (not its folder or zip), so that a file
+    renamed by a user is refused rather than guessed.
+    """
+    base = re.split(r"[/\\!]", file_name)[-1]
+    for layout in FIXED_LAYOUTS:
+        found = layout.file_name.fullmatch(base)
+        if found:
+            groups = {k: v for k, v in found.groupdict().items() if v}
+            stated: dict[str, str] = {}
+            flow = groups.get("flow") or groups.get("flow2")
+            if flow:
+                stated["flow_code"] = flow[0].upper()
+            if "year" in groups:
+                stated["year"] = groups["year"]
+            return layout, stated
+    return None
 
 
 @dataclass(frozen=True)
@@ -167,6 +371,26 @@ def unit_from_header(header: str) -> str | None:
 def format_keur(value_eur: int) -> str:
     """Euros as the files print them: thousands of euros with three decimals."""
     return f"{value_eur // 1000}.{value_eur % 1000:03d}"
+
+
+def regional_archive_name(year: int) -> str:
+    """The sample's zip of one year of the regional file (the real zip's name is not known)."""
+    return f"Region_{year}.zip"
+
+
+def regional_member_name(year: int, flow_code: str) -> str:
+    """A yearly regional file, as the customs name it inside their archive."""
+    return f"Region_{year}_{'Export' if flow_code == 'E' else 'Import'}.txt"
+
+
+def national_archive_name(year: int) -> str:
+    """The sample's zip of one year of the national file (an assumed name)."""
+    return f"National_{year}.zip"
+
+
+def national_member_name(year: int, flow_code: str) -> str:
+    """A yearly national file (named by analogy with the regional one: an assumption)."""
+    return f"National_{year}_{'Export' if flow_code == 'E' else 'Import'}.txt"
 
 
 def department_member_name(department_code: str, year: int) -> str:
