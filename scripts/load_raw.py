@@ -37,7 +37,7 @@ from scripts.raw_files import (
     read_into_scratch,
     read_manifest,
 )
-from scripts.raw_layout import RAW_COLUMNS
+from scripts.raw_layout import LABEL_COLUMNS, NATIONAL_COLUMNS, RAW_COLUMNS
 
 __all__ = ["LoadReport", "RawInputError", "RawInputProblem", "load"]
 
@@ -57,7 +57,40 @@ create table if not exists raw.customs_trade (
     source_line integer not null,
     loaded_at timestamp with time zone not null,
     month varchar,
-    line_number varchar
+    line_number varchar,
+    quarter varchar,
+    region_code varchar,
+    cpf4_code varchar,
+    mass_kg varchar
+);
+create table if not exists raw.customs_national_trade (
+    flow_code varchar,
+    month varchar,
+    year varchar,
+    cpf6_code varchar,
+    product_code varchar,
+    nc8_code varchar,
+    country_code varchar,
+    value varchar,
+    mass_kg varchar,
+    supplementary_unit varchar,
+    source_file varchar not null,
+    source_line integer not null,
+    loaded_at timestamp with time zone not null
+);
+create table if not exists raw.customs_labels (
+    annex varchar not null,
+    code varchar,
+    label varchar,
+    valid_from varchar,
+    valid_to varchar,
+    region_code varchar,
+    region_label varchar,
+    supplementary_unit_flag varchar,
+    supplementary_unit_label varchar,
+    source_file varchar not null,
+    source_line integer not null,
+    loaded_at timestamp with time zone not null
 );
 create table if not exists raw.product_labels (
     product_code varchar,
@@ -80,7 +113,15 @@ create table if not exists raw.quarantine (
     value_unit varchar,
     quarantined_at timestamp with time zone not null,
     month varchar,
-    line_number varchar
+    line_number varchar,
+    quarter varchar,
+    region_code varchar,
+    cpf4_code varchar,
+    mass_kg varchar,
+    cpf6_code varchar,
+    nc8_code varchar,
+    supplementary_unit varchar,
+    target_table varchar
 );
 create table if not exists raw.load_audit (
     source_file varchar not null,
@@ -102,7 +143,24 @@ alter table raw.customs_trade add column if not exists month varchar;
 alter table raw.customs_trade add column if not exists line_number varchar;
 alter table raw.quarantine add column if not exists month varchar;
 alter table raw.quarantine add column if not exists line_number varchar;
+alter table raw.customs_trade add column if not exists quarter varchar;
+alter table raw.customs_trade add column if not exists region_code varchar;
+alter table raw.customs_trade add column if not exists cpf4_code varchar;
+alter table raw.customs_trade add column if not exists mass_kg varchar;
+alter table raw.quarantine add column if not exists quarter varchar;
+alter table raw.quarantine add column if not exists region_code varchar;
+alter table raw.quarantine add column if not exists cpf4_code varchar;
+alter table raw.quarantine add column if not exists mass_kg varchar;
+alter table raw.quarantine add column if not exists cpf6_code varchar;
+alter table raw.quarantine add column if not exists nc8_code varchar;
+alter table raw.quarantine add column if not exists supplementary_unit varchar;
+alter table raw.quarantine add column if not exists target_table varchar;
 """
+
+
+#: Every table the loader writes (build_log belongs to the main job).
+RAW_TABLES = ("customs_trade", "customs_national_trade", "customs_labels", "quarantine",
+              "load_audit", "product_labels")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -138,7 +196,7 @@ def _prepare_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()}  # fmt: skip
     current = {"customs_trade.value_unit", "load_audit.rows_quarantined", "quarantine.value_unit"}
     if found and not current <= found:
-        for table in ("customs_trade", "quarantine", "load_audit", "product_labels"):
+        for table in RAW_TABLES:
             con.execute(f"drop table if exists raw.{table}")
     con.execute(CREATE_RAW_TABLES)
     con.execute(ADDED_RAW_COLUMNS)
@@ -182,7 +240,7 @@ def _publish(
         )
     con.execute("begin transaction")
     try:
-        for table in ("customs_trade", "quarantine", "load_audit", "product_labels"):
+        for table in RAW_TABLES:
             con.execute(
                 f"delete from raw.{table} where source_file in (select * from removed_files)"
             )
@@ -190,26 +248,47 @@ def _publish(
             "insert into raw.product_labels select product_code, product_label, source_file, "
             "source_line, current_timestamp from incoming_labels order by source_file, source_line"
         )
+        labels = ", ".join(LABEL_COLUMNS)
         con.execute(
-            f"insert into raw.customs_trade ({columns}, source_file, source_line, loaded_at) "
-            f"select {columns}, source_file, source_line, "
-            "current_timestamp from incoming as i where not exists (select 1 from problems as p "
-            "where p.source_file = i.source_file and p.source_line = i.source_line) "
+            f"insert into raw.customs_labels ({labels}, source_file, source_line, loaded_at) "
+            f"select {labels}, source_file, source_line, current_timestamp from incoming_annex "
             "order by source_file, source_line"
         )
+        clean = ("where not exists (select 1 from problems as p where p.source_file = "
+                 "i.source_file and p.source_line = i.source_line) order by source_file, "
+                 "source_line")  # fmt: skip
         con.execute(
-            "insert into raw.quarantine (source_file, source_line, column_name, reason, "
-            f"{columns}, quarantined_at) select p.source_file, p.source_line, p.column_name, "
-            f"p.reason, {', '.join('i.' + c for c in RAW_COLUMNS)}, current_timestamp "
-            "from problems as p join incoming as i using (source_file, source_line) "
-            "order by p.source_file, p.source_line, p.column_name"
+            f"insert into raw.customs_trade ({columns}, source_file, source_line, loaded_at) "
+            f"select {columns}, source_file, source_line, current_timestamp "
+            f"from incoming as i {clean}"
         )
+        national = ", ".join(NATIONAL_COLUMNS)
+        con.execute(
+            f"insert into raw.customs_national_trade ({national}, source_file, source_line, "
+            f"loaded_at) select {national}, source_file, source_line, current_timestamp "
+            f"from incoming_national as i {clean}"
+        )
+        quarantined = list(dict.fromkeys([*RAW_COLUMNS, *NATIONAL_COLUMNS]))
+        for table, target, present in (
+            ("incoming", "customs_trade", RAW_COLUMNS),
+            ("incoming_national", "customs_national_trade", NATIONAL_COLUMNS),
+        ):
+            values = ", ".join(f"i.{c}" if c in present else "null" for c in quarantined)
+            con.execute(
+                "insert into raw.quarantine (source_file, source_line, column_name, reason, "
+                f"{', '.join(quarantined)}, quarantined_at, target_table) select p.source_file, "
+                f"p.source_line, p.column_name, p.reason, {values}, current_timestamp, "
+                f"'{target}' from problems as p join {table} as i using (source_file, "
+                "source_line) order by p.source_file, p.source_line, p.column_name"
+            )
         con.execute(
             "insert into raw.load_audit select f.source_file, f.sha256, $name, $synthetic, "
             "count(i.source_line), "
             "count(i.source_line) - count(distinct q.source_line), "
             "count(distinct q.source_line), current_timestamp "
             "from read_files as f left join (select source_file, source_line from incoming "
+            "union all select source_file, source_line from incoming_national "
+            "union all select source_file, source_line from incoming_annex "
             "union all select source_file, source_line from incoming_labels) as i "
             "using (source_file) "
             "left join (select distinct source_file, source_line from problems) as q "
@@ -238,21 +317,28 @@ def _load_into(
     con.execute("create or replace table scratch.removed_files (source_file varchar)")
     if to_remove:
         con.executemany("insert into scratch.removed_files values (?)", [[x] for x in to_remove])
-    con.execute(
-        "create or replace view scratch.kept as select * from raw.customs_trade "
-        "where source_file not in (select source_file from scratch.removed_files)"
-    )
+    for kept, table in (("kept", "customs_trade"), ("kept_national", "customs_national_trade"),
+                        ("kept_annex", "customs_labels")):  # fmt: skip
+        con.execute(
+            f"create or replace view scratch.{kept} as select * from raw.{table} "
+            "where source_file not in (select source_file from scratch.removed_files)"
+        )
     problem_count = find_problems(con)
-    if problem_count and not quarantine:
+    fatal = int(con.execute("select count(*) from scratch.problems where fatal").fetchone()[0])
+    if fatal or (problem_count and not quarantine):
+        # a label annex is never half loaded: its problems refuse the load in any mode
         rows = con.execute(
             "select source_file, source_line, column_name, reason from scratch.problems "
-            "order by source_file, source_line, column_name limit ?",
-            [MAX_REPORTED_PROBLEMS],
+            "where fatal or not $quarantine order by source_file, source_line, column_name "
+            "limit $limit",
+            {"quarantine": quarantine, "limit": MAX_REPORTED_PROBLEMS},
         ).fetchall()
-        raise RawInputError([RawInputProblem(*row) for row in rows], total=problem_count)
+        raise RawInputError([RawInputProblem(*row) for row in rows],
+                            total=fatal if quarantine else problem_count)  # fmt: skip
     _publish(con, to_read, to_remove, dataset_name, is_synthetic)
     loaded, quarantined = con.execute(
-        "select (select count(*) from raw.customs_trade), "
+        "select (select count(*) from raw.customs_trade) "
+        "+ (select count(*) from raw.customs_national_trade), "
         "(select count(distinct (source_file, source_line)) from raw.quarantine)"
     ).fetchone()
     removed = len(set(to_remove) - {f.label for f in to_read})

@@ -10,6 +10,16 @@ Declaration-level rows (layout ``declarations``) are many per flow, year,
 department, product and country: their key also holds the month and the line
 number, the month must be 1 to 12 and the line number a positive integer.
 Rows of the other layouts have neither (NULL), and their key is unchanged.
+
+Rows of the published regional file (layout ``regional``) carry a quarter and
+a CPF4 code in their key, the customs' own department and region codes, and a
+mass; rows of the national file go to their own table and are keyed by flow,
+year, month, NC8 and country. Codes are judged against the reference seeds,
+which ``scripts/build_reference_seeds.py`` builds from the customs' own
+annexes: a country must be valid in the row's quarter, month or year (the
+annex gives each code its validity period; XS is Saba until 2005 and Serbia
+since). Problems of a label annex refuse the load even in quarantine mode: a
+label file half loaded would silently relabel the marts.
 """
 
 from __future__ import annotations
@@ -18,6 +28,14 @@ import duckdb
 
 from scripts import raw_layout
 from scripts.paths import SEEDS_DIR
+
+#: Seeds the checks read (built from the customs annexes, see build_reference_seeds).
+SEED_FILES = {
+    "departments": "departments.csv",
+    "products": "products_a129.csv",
+    "cpf4": "products_cpf4.csv",
+    "countries": "countries.csv",
+}
 
 
 def _normalised(column: str) -> str:
@@ -55,17 +73,19 @@ def _number_normalised(column: str) -> str:
 
 
 def key_expression() -> str:
-    """The normalised key of a row: flow, year, department, product, country, month, line.
+    """The normalised key of a trade row: flow, year, department, product, country, month,
+    line, quarter, CPF4.
 
-    Month and line number are NULL for departmental rows, and ``concat_ws``
-    skips NULLs, so their key is the five codes as it has always been; a
-    declaration line is told apart from its neighbours of the same cell by its
-    month and line number.
+    Month and line number are NULL for departmental rows, quarter and CPF4 for
+    all but the regional layout, and ``concat_ws`` skips NULLs, so each layout
+    keeps its own key: five codes for a yearly departmental value, seven for a
+    declaration line, seven for a quarterly CPF4 value of the regional file.
     """
     return ", ".join(
         [_normalised("flow_code"), "trim(year)", _department_normalised(),
          _normalised("product_code"), _normalised("country_code"),
-         _number_normalised("month"), _number_normalised("line_number")]
+         _number_normalised("month"), _number_normalised("line_number"),
+         "'q' || " + _number_normalised("quarter"), _normalised("cpf4_code")]
     )  # fmt: skip
 
 
@@ -73,116 +93,261 @@ def _quoted(column: str) -> str:
     return f"coalesce('''' || {column} || '''', 'NULL')"
 
 
-def problems_query() -> str:
-    """One row per problem in ``incoming``: file, line, published column name, reason.
+def _column(raw: str) -> str:
+    """SQL naming a raw column as the row's file names it: a header, or a field position."""
+    cases = []
+    for layout in (raw_layout.REGIONAL, raw_layout.NATIONAL):
+        for fields in layout.field_lists():
+            if raw in fields:
+                name = raw_layout.layout_label(layout, fields)
+                position = fields.index(raw) + 1
+                cases.append(f"when layout = '{name}' then 'field {position} ({raw})'")
+    legacy = raw_layout.DECLARATIONS.required.get(raw, (raw,))[0].replace("'", "''")
+    return f"case {' '.join(cases)} else '{legacy}' end" if cases else f"'{legacy}'"
 
-    ``kept`` holds the raw rows that stay in the warehouse (files not being
-    replaced), so a key that a new file repeats from an old one is caught too.
-    Every copy of a duplicated key among incoming rows is a problem: which
-    copy is right cannot be known.
-    """
-    # every raw column is a required one of the declarations layout: its first names
-    names = {raw: published[0] for raw, published in raw_layout.DECLARATIONS.required.items()}
-    declarations = f"'{raw_layout.DECLARATIONS.name}'"
-    columns = ", ".join(raw_layout.RAW_COLUMNS)
+
+def _period(month_start: str, month_end: str) -> tuple[str, str]:
+    """First and last YYYYMM of a row's period, as integers (NULL when the year is bad)."""
+    year = "try_cast(trim(year) as integer)"
+    return f"{year} * 100 + {month_start}", f"{year} * 100 + {month_end}"
+
+
+#: Quarter of a regional row as its first and last month (the whole year otherwise).
+_QUARTER = "try_cast(trim(quarter) as integer)"
+TRADE_PERIOD = _period(
+    f"coalesce(({_QUARTER} - 1) * 3 + 1, try_cast(trim(month) as integer), 1)",
+    f"coalesce({_QUARTER} * 3, try_cast(trim(month) as integer), 12)",
+)
+NATIONAL_PERIOD = _period("try_cast(trim(month) as integer)", "try_cast(trim(month) as integer)")
+
+
+def _common_checks(table: str, period: tuple[str, str]) -> list[str]:
+    """Checks every trade row shares, whichever table it goes to."""
     flows = ", ".join(f"'{code}'" for code in raw_layout.FLOW_CODES)
     flow_list = ", ".join(raw_layout.FLOW_CODES)
+    start, end = period
+    return [
+        f"""select source_file, source_line, {_column("flow_code")},
+        'unknown flow ' || {_quoted("flow_code")} || ' (expected one of {flow_list})'
+    from {table} where coalesce({_normalised("flow_code")}, '') not in ({flows})""",
+        f"""select source_file, source_line, {_column("flow_code")},
+        'flow ' || {_quoted("flow_code")} || ' in a file whose name says '
+        || case file_flow when 'E' then 'exports (E)' else 'imports (I)' end
+    from {table} where file_flow is not null
+        and {_normalised("flow_code")} in ({flows}) and {_normalised("flow_code")} <> file_flow""",
+        f"""select source_file, source_line, {_column("year")},
+        'year ' || {_quoted("year")} || ' is not a four-digit year'
+    from {table} where not coalesce(regexp_full_match(trim(year), '(19|20)[0-9]{{2}}'), false)""",
+        f"""select source_file, source_line, {_column("year")},
+        'year ' || {_quoted("year")} || ' is not the year of the file (' || file_year || ')'
+    from {table}
+    where regexp_full_match(trim(year), '(19|20)[0-9]{{2}}') and trim(year) <> file_year""",
+        f"""select source_file, source_line, {_column("product_code")},
+        'unknown A129 product code ' || {_quoted("product_code")}
+    from {table} where (layout <> 'national_8_fields' or product_code is not null)
+        and coalesce({_normalised("product_code")}, '') not in (select * from products)""",
+        f"""select source_file, source_line, {_column("country_code")},
+        case when {_normalised("country_code")} in (select country_code from countries)
+            then 'country code ' || {_quoted("country_code")} || ' is not valid in '
+                || case when {start} = {end} then cast({start} as varchar)
+                    else cast({start} as varchar) || '-' || cast({end} as varchar) end
+                || ' (Libelle_PAYS.txt validity: ' || (select string_agg(
+                    cast(c.valid_from as varchar) || '-' || cast(c.valid_to as varchar), ', '
+                    order by c.valid_from) from countries as c
+                    where c.country_code = {_normalised("country_code")}) || ')'
+            else 'unknown country code ' || {_quoted("country_code")} end
+    from {table} as t
+    where regexp_full_match(trim(year), '(19|20)[0-9]{{2}}') and not exists (
+        select 1 from countries as c
+        where c.country_code = {_normalised("country_code")}
+            and c.valid_from <= coalesce({end}, 999912)
+            and c.valid_to >= coalesce({start}, 0)
+    )""",
+        f"""select source_file, source_line, {_column("value")},
+        'value ' || {_quoted("value")} || ' is not a non-negative number with at most 3 decimals'
+    from {table}
+    where not coalesce(regexp_full_match({decimal_text("value")}, '{NUMBER}'), false)""",
+        f"""select source_file, source_line, {_column("mass_kg")},
+        'mass ' || {_quoted("mass_kg")} || ' is not a non-negative number of kilograms'
+    from {table} where mass_kg is not null
+        and not coalesce(regexp_full_match({decimal_text("mass_kg")}, '{NUMBER}'), false)""",
+    ]
+
+
+def problems_query() -> str:
+    """One row per problem in the incoming rows: file, line, column or field, reason, fatal.
+
+    ``kept``, ``kept_national`` and ``kept_annex`` hold the raw rows that stay
+    in the warehouse (files not being replaced), so a key that a new file
+    repeats from an old one is caught too. Every copy of a duplicated key among
+    incoming rows is a problem: which copy is right cannot be known.
+    """
+    declarations = f"'{raw_layout.DECLARATIONS.name}'"
+    columns = ", ".join(raw_layout.RAW_COLUMNS)
     key = key_expression()
+    national_key = ", ".join(
+        [_normalised("flow_code"), "trim(year)", _number_normalised("month"),
+         _normalised("nc8_code"), _normalised("country_code")]
+    )  # fmt: skip
+    trade_checks = [
+        *_common_checks("incoming", TRADE_PERIOD),
+        f"""select source_file, source_line, {_column("department_code")},
+        'unknown department code ' || {_quoted("department_code")}
+    from incoming
+    where coalesce({_department_normalised()}, '') not in (select code from departments)""",
+        f"""select i.source_file, i.source_line, {_column("region_code")},
+        'region ' || {_quoted("i.region_code")} || ' is not the DGDDI region of department '
+        || {_quoted("i.department_code")} || ' (' || d.customs_region_code
+        || ' in Departement_region.txt)'
+    from incoming as i
+    inner join departments as d on d.code = {_department_normalised().replace(
+        "department_code", "i.department_code")}
+    where i.layout = 'regional' and coalesce(trim(i.region_code), '') <> d.customs_region_code""",
+        f"""select source_file, source_line, {_column("quarter")},
+        'quarter ' || {_quoted("quarter")} || ' is not a quarter (1 to 4)'
+    from incoming
+    where layout = 'regional'
+        and not coalesce(regexp_full_match(trim(quarter), '0?[1-4]'), false)""",
+        f"""select source_file, source_line, {_column("cpf4_code")},
+        'unknown CPF4 product code ' || {_quoted("cpf4_code")}
+    from incoming
+    where layout = 'regional'
+        and coalesce({_normalised("cpf4_code")}, '') not in (select cpf4_code from cpf4)""",
+        f"""select source_file, source_line, 'Mois',
+        'month ' || {_quoted("month")} || ' is not a month (1 to 12)'
+    from incoming
+    where layout = {declarations}
+        and not coalesce(regexp_full_match(trim(month), '{MONTH}'), false)""",
+        f"""select source_file, source_line, 'Numero de ligne',
+        'line number ' || {_quoted("line_number")} || ' is not a positive integer'
+    from incoming
+    where layout = {declarations}
+        and not coalesce(regexp_full_match(trim(line_number), '{LINE_NUMBER}'), false)""",
+        """select source_file, source_line, 'key',
+        'duplicate key (' || case key_kind
+            when 'declaration' then 'flow, year, month, department, product, country, line number'
+            when 'regional' then 'flow, year, quarter, department, CPF4, country'
+            else 'flow, year, department, product, country' end
+        || '): ' || copies || ' copies, first at ' || first_seen
+    from duplicated where is_new""",
+    ]
+    national_checks = [
+        *_common_checks("incoming_national", NATIONAL_PERIOD),
+        f"""select source_file, source_line, {_column("month")},
+        'month ' || {_quoted("month")} || ' is not a month (01 to 12)'
+    from incoming_national where not coalesce(regexp_full_match(trim(month), '{MONTH}'), false)""",
+        """select source_file, source_line, 'key',
+        'duplicate line (flow, year, month, NC8, country): ' || copies
+        || ' copies, first at ' || first_seen
+    from national_duplicated where is_new""",
+    ]
+    annex_checks = [
+        """select source_file, source_line, 'field 1 (code)', 'empty code in the '
+        || annex || ' annex'
+    from incoming_annex where coalesce(trim(code), '') = ''""",
+        """select source_file, source_line, 'field 3 (valid_from)', 'validity '
+        || coalesce(valid_from, 'NULL') || ' - ' || coalesce(valid_to, 'NULL')
+        || ' is not two periods YYYYMM (or YYYY) in order'
+    from incoming_annex
+    where annex <> 'DEPARTEMENT' and not coalesce(
+        regexp_full_match(trim(valid_from), '[0-9]{4}([0-9]{2})?')
+        and regexp_full_match(trim(valid_to), '[0-9]{4}([0-9]{2})?')
+        and trim(valid_from) <= trim(valid_to), false)""",
+        """select source_file, source_line, 'field 3 (region_code)',
+        'department ' || coalesce(code, 'NULL') || ' has no region code'
+    from incoming_annex where annex = 'DEPARTEMENT' and coalesce(trim(region_code), '') = ''""",
+        """select source_file, source_line, 'key', 'duplicate ' || annex
+        || ' code and validity start: ' || copies || ' copies, first at ' || first_seen
+    from annex_duplicated where is_new""",
+    ]
+    unions = "\n    union all\n    ".join(
+        [f"select *, false as fatal from ({q}) as {_NAMES}" for q in trade_checks + national_checks]
+        + [f"select *, true as fatal from ({q}) as {_NAMES}" for q in annex_checks]
+    )
     return f"""
     with departments as (
-        select department_code from read_csv($departments, all_varchar=true)
-        union all select '{raw_layout.UNALLOCATED_DEPARTMENT}'
+        select department_code as code, customs_region_code
+        from read_csv($departments, all_varchar=true)
+        union all
+        select customs_department_code, customs_region_code
+        from read_csv($departments, all_varchar=true)
+        where customs_department_code <> department_code
+        union all select '{raw_layout.UNALLOCATED_DEPARTMENT}', null
     ),
     products as (select a129_code from read_csv($products, all_varchar=true)),
-    countries as (select country_code from read_csv($countries, all_varchar=true)),
+    cpf4 as (select cpf4_code from read_csv($cpf4, all_varchar=true)),
+    countries as (
+        select country_code, cast(valid_from as integer) as valid_from,
+            cast(valid_to as integer) as valid_to
+        from read_csv($countries, all_varchar=true)
+    ),
     keyed as (
         -- one key per row, as a single string: a hash aggregate over it spills to
         -- disk when memory is short, where a window over millions of rows cannot
         select concat_ws('|', {key}) as row_key, source_file, source_line, is_new,
-            line_number is not null as is_declaration
+            case when line_number is not null then 'declaration'
+                when quarter is not null or cpf4_code is not null then 'regional'
+                else 'yearly' end as key_kind
         from (
             select {columns}, source_file, source_line, true as is_new from incoming
             union all
             select {columns}, source_file, source_line, false from kept
         )
     ),
-    duplicated_keys as (
-        select row_key, count(*) as copies
-        from keyed
-        group by row_key
-        having count(*) > 1
+    duplicated as ({_duplicates("keyed", ("key_kind",))}),
+    national_keyed as (
+        select concat_ws('|', {national_key}) as row_key, source_file, source_line, is_new
+        from (
+            select {", ".join(raw_layout.NATIONAL_COLUMNS)}, source_file, source_line,
+                true as is_new from incoming_national
+            union all
+            select {", ".join(raw_layout.NATIONAL_COLUMNS)}, source_file, source_line, false
+            from kept_national
+        )
     ),
-    duplicated as (
-        -- only the few duplicated rows are ordered, to name the first copy
-        select keyed.row_key, keyed.source_file, keyed.source_line, keyed.is_new,
-            keyed.is_declaration, duplicated_keys.copies,
-            first_value(keyed.source_file || ', line ' || keyed.source_line) over (
-                partition by keyed.row_key order by keyed.source_file, keyed.source_line
+    national_duplicated as ({_duplicates("national_keyed", ())}),
+    annex_keyed as (
+        select concat_ws('|', annex, upper(trim(code)), trim(valid_from)) as row_key, annex,
+            source_file, source_line, is_new
+        from (
+            select annex, code, valid_from, source_file, source_line, true as is_new
+            from incoming_annex
+            union all
+            select annex, code, valid_from, source_file, source_line, false from kept_annex
+        )
+    ),
+    annex_duplicated as ({_duplicates("annex_keyed", ("annex",))})
+    {unions}
+    """
+
+
+#: The columns of every check, named once for the union.
+_NAMES = "problem(source_file, source_line, column_name, reason)"
+
+
+def _duplicates(keyed: str, carried: tuple[str, ...]) -> str:
+    """The rows of ``keyed`` whose key repeats, each with the copies and the first one seen.
+
+    Only the few duplicated rows are ordered, to name the first copy;
+    ``carried`` columns of ``keyed`` are kept for the message.
+    """
+    extra = "".join(f"k.{column}, " for column in carried)
+    return f"""
+        select k.row_key, {extra}k.source_file, k.source_line, k.is_new, d.copies,
+            first_value(k.source_file || ', line ' || k.source_line) over (
+                partition by k.row_key order by k.source_file, k.source_line
             ) as first_seen
-        from keyed join duplicated_keys using (row_key)
-    )
-    select source_file, source_line, '{names["flow_code"]}' as column_name,
-        'unknown flow ' || {_quoted("flow_code")} || ' (expected one of {flow_list})' as reason
-    from incoming where coalesce({_normalised("flow_code")}, '') not in ({flows})
-    union all
-    select source_file, source_line, '{names["year"]}',
-        'year ' || {_quoted("year")} || ' is not a four-digit year'
-    from incoming where not coalesce(regexp_full_match(trim(year), '(19|20)[0-9]{{2}}'), false)
-    union all
-    select source_file, source_line, '{names["year"]}',
-        'year ' || {_quoted("year")} || ' is not the year of the file (' || file_year || ')'
-    from incoming
-    where regexp_full_match(trim(year), '(19|20)[0-9]{{2}}') and trim(year) <> file_year
-    union all
-    select source_file, source_line, '{names["department_code"]}',
-        'unknown department code ' || {_quoted("department_code")}
-    from incoming
-    where coalesce({_department_normalised()}, '') not in (select * from departments)
-    union all
-    select source_file, source_line, '{names["product_code"]}',
-        'unknown A129 product code ' || {_quoted("product_code")}
-    from incoming where coalesce({_normalised("product_code")}, '') not in (select * from products)
-    union all
-    select source_file, source_line, '{names["country_code"]}',
-        'unknown country code ' || {_quoted("country_code")}
-    from incoming
-    where coalesce({_normalised("country_code")}, '') not in (select * from countries)
-    union all
-    select source_file, source_line, '{names["value"]}',
-        'value ' || {_quoted("value")}
-        || ' is not a non-negative number with at most 3 decimals'
-    from incoming
-    where not coalesce(regexp_full_match({decimal_text("value")}, '{NUMBER}'), false)
-    union all
-    select source_file, source_line, '{names["month"]}',
-        'month ' || {_quoted("month")} || ' is not a month (1 to 12)'
-    from incoming
-    where layout = {declarations}
-        and not coalesce(regexp_full_match(trim(month), '{MONTH}'), false)
-    union all
-    select source_file, source_line, '{names["line_number"]}',
-        'line number ' || {_quoted("line_number")} || ' is not a positive integer'
-    from incoming
-    where layout = {declarations}
-        and not coalesce(regexp_full_match(trim(line_number), '{LINE_NUMBER}'), false)
-    union all
-    select source_file, source_line, 'key',
-        'duplicate key (' || case when is_declaration
-            then 'flow, year, month, department, product, country, line number'
-            else 'flow, year, department, product, country' end
-        || '): ' || copies || ' copies, first at ' || first_seen
-    from duplicated where is_new
+        from {keyed} as k
+        inner join (
+            select row_key, count(*) as copies from {keyed} group by row_key having count(*) > 1
+        ) as d using (row_key)
     """
 
 
 def find_problems(con: duckdb.DuckDBPyConnection) -> int:
-    """Fill the temporary table ``problems`` from ``incoming`` and ``kept``; return its size."""
+    """Fill ``scratch.problems`` from the incoming and kept rows; return its size."""
     con.execute(
         f"create or replace table scratch.problems as {problems_query()}",
-        {
-            "departments": str(SEEDS_DIR / "departments.csv"),
-            "products": str(SEEDS_DIR / "products_a129.csv"),
-            "countries": str(SEEDS_DIR / "countries.csv"),
-        },
+        {name: str(SEEDS_DIR / file) for name, file in SEED_FILES.items()},
     )
     return int(con.execute("select count(*) from problems").fetchone()[0])

@@ -1,17 +1,22 @@
 """Find raw customs files, recognise their layout and read them into DuckDB scratch tables.
 
 Why a module of its own: this is the part that meets whatever a publisher or a
-user drops in the folder: loose CSV or members of regional zips, spreadsheets,
-UTF-8 with or without a byte-order mark or Latin-1, semicolons, tabs or
-commas, long tables or cross tables, and a file of product labels. It
-recognises each file's layout from its header (``scripts/raw_layout.py``),
-reads the rows with DuckDB's CSV reader, and refuses a file whose structure is
-broken (not a zip, empty, an unknown layout, a line with the wrong number of
-fields) with the file, line and reason, before anything reaches the warehouse.
+user drops in the folder. First the files the customs really publish: the
+regional and national open-data files and their label annexes, with no header
+line, recognised by their file name and field count (``raw_layout.FIXED_LAYOUTS``),
+loose or inside the customs' zips, in UTF-8 with or without a byte-order mark
+or in Windows-1252 (the CPF4 annex), detected, never assumed. Then files users
+assemble themselves in the older header-based layouts: CSV or spreadsheets,
+semicolons, tabs or commas, long or cross tables, recognised by their header.
+It reads the rows with DuckDB's CSV reader and refuses a file whose structure
+is broken (not a zip, empty, an unknown name or layout, a line with the wrong
+number of fields) with the file, line and reason, before anything reaches the
+warehouse.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -23,7 +28,14 @@ from pathlib import Path
 import duckdb
 
 from scripts import raw_layout
-from scripts.raw_layout import RAW_COLUMNS, Layout, normalise_header
+from scripts.raw_layout import (
+    LABEL_COLUMNS,
+    NATIONAL_COLUMNS,
+    RAW_COLUMNS,
+    FixedLayout,
+    Layout,
+    normalise_header,
+)
 
 SPREADSHEETS = (".xlsx", ".xls")
 SEPARATORS = (";", "\t", ",", "|")
@@ -73,20 +85,49 @@ class SourceFile:
     label: str
     sha256: str
     numbered: bool = False
+    #: The published layout its file name names (None: a header-based file).
+    fixed: FixedLayout | None = None
+    #: What the file name states of every line (flow_code, year), as sorted pairs.
+    stated: tuple[tuple[str, str], ...] = ()
+
+
+#: UTF-8 sequences of accented letters read as Windows-1252 ("Ã©" for "é"): their
+#: presence in a file that is not valid UTF-8 means two encodings were mixed.
+_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d"
+                       "\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
 
 
 def decode(data: bytes, label: str) -> str:
-    """Text of a file in UTF-8 (with or without BOM), or else Windows-1252/Latin-1."""
+    """Text of a file: UTF-8 with or without BOM, else Windows-1252, detected per file.
+
+    The customs ship both (their CPF4 annex is Windows-1252 although its
+    readme says UTF-8). A file that is not valid UTF-8 but holds UTF-8
+    sequences of accented letters mixes the two encodings: it is refused,
+    since any single reading would turn some of its labels into mojibake.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        data = data[3:]
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
     except UnicodeDecodeError as error:
-        raise _refuse(label, 0, "-", f"unknown text encoding ({error})") from error
+        utf8_error = error
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise _refuse(label, _line_of(data, error.start), "-",
+                      f"unknown text encoding: neither UTF-8 nor Windows-1252 ({error})") from error
+    mixed = _MOJIBAKE.search(text)
+    if mixed:
+        line = text.count("\n", 0, mixed.start()) + 1
+        raise _refuse(label, line, "-", "mixed text encodings: UTF-8 accented letters in a file "
+                      f"that is not valid UTF-8 (first invalid byte on line "
+                      f"{_line_of(data, utf8_error.start)})")
+    return text
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """1-based line of a byte offset."""
+    return data.count(b"\n", 0, offset) + 1
 
 
 def _numbered_text(rows: list[list[str]]) -> str:
@@ -137,13 +178,16 @@ def _text_file(data: bytes, label: str, target: Path) -> SourceFile:
     text = decode(data, label).replace("\r\n", "\n").replace("\r", "\n")
     digest = hashlib.sha256(data).hexdigest()
     target.parent.mkdir(parents=True, exist_ok=True)
+    found = raw_layout.fixed_layout_for(label)
+    fixed, stated = (found[0], tuple(sorted(found[1].items()))) if found else (None, ())
     if re.search(r"\n[ \t]*\n.", text, re.DOTALL):
-        separator = detect_separator(text.split("\n", 1)[0])
-        rows = [line.split(separator) for line in text.split("\n")]
+        separator = ";" if fixed else detect_separator(text.split("\n", 1)[0])
+        rows = [next(csv.reader([line], delimiter=separator)) if line.strip() else []
+                for line in text.split("\n")]  # fmt: skip
         target.write_text(_numbered_text(rows), encoding="utf-8")
-        return SourceFile(target, label, digest, numbered=True)
+        return SourceFile(target, label, digest, numbered=True, fixed=fixed, stated=stated)
     target.write_text(text, encoding="utf-8")
-    return SourceFile(target, label, digest)
+    return SourceFile(target, label, digest, fixed=fixed, stated=stated)
 
 
 def _table_files(data: bytes, name: str, label: str, target: Path) -> list[SourceFile]:
@@ -163,17 +207,52 @@ def _is_table(name: str) -> bool:
     return name.lower().endswith((".csv", ".txt", *SPREADSHEETS))
 
 
+#: Files shipped beside the data that hold no rows: the customs' readme and PDF
+#: description, this project's manifest and download log.
+DOCUMENTATION = re.compile(
+    r"(lisez[-_ ]?moi[^/]*|readme[^/]*|[^/]*\.pdf|[^/]*\.md|dataset\.json|downloads\.jsonl)",
+    re.IGNORECASE,
+)
+
+
+def _kind(name: str) -> str:
+    """'zip', 'table', 'documentation' or 'unknown', from a file's own name."""
+    base = name.rsplit("/", 1)[-1]
+    if DOCUMENTATION.fullmatch(base):
+        return "documentation"
+    if base.lower().endswith(".zip"):
+        return "zip"
+    if _is_table(base):
+        return "table"
+    return "unknown"
+
+
+def _unknown(label: str) -> RawInputError:
+    names = "; ".join(layout.names for layout in raw_layout.FIXED_LAYOUTS)
+    return _refuse(label, 0, "-", "unrecognised file name: not a customs data file or annex "
+                   f"({names}), not a .csv/.txt/.xlsx/.xls table, not a zip and not "
+                   "documentation (LISEZ-MOI, README, .pdf)")  # fmt: skip
+
+
 def discover(folder: Path, scratch: Path) -> list[SourceFile]:
-    """Every table under ``folder`` (zip members included), as UTF-8 text in ``scratch``."""
+    """Every table under ``folder`` (zip members included), as UTF-8 text in ``scratch``.
+
+    A file that is neither a table, a zip nor documentation is refused by name,
+    never skipped in silence: a user who drops a file in the folder expects it
+    to count.
+    """
     if not folder.is_dir():
         raise FileNotFoundError(f"raw folder {folder} does not exist")
     found: list[SourceFile] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder).as_posix()
-        if path.suffix.lower() == ".zip":
+        kind = _kind(relative)
+        if kind == "zip":
             found += _extract(path, relative, scratch)
-        elif _is_table(path.name) and path.name != raw_layout.DATASET_MANIFEST:
+        elif kind == "table":
             found += _table_files(path.read_bytes(), path.name, relative, scratch / relative)
+        elif kind == "unknown":
+            raise _unknown(relative)
     return found
 
 
@@ -185,9 +264,16 @@ def _extract(path: Path, relative: str, scratch: Path) -> list[SourceFile]:
     members: list[SourceFile] = []
     with archive:
         for member in sorted(archive.namelist()):
-            if not _is_table(member):
+            kind = _kind(member)
+            if member.endswith("/") or kind == "documentation":
                 continue
             label = f"{relative}!{member}"
+            if kind != "table":
+                raise _unknown(label)
+            parts = member.replace("\\", "/").split("/")
+            if member.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
+                raise _refuse(label, 0, "-", "zip member name leaves its archive's folder "
+                              "(absolute path or '..'): refused, nothing extracted")  # fmt: skip
             try:
                 data = archive.read(member)
             except (zipfile.BadZipFile, OSError, EOFError) as error:  # truncated or corrupt
@@ -290,7 +376,17 @@ def create_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
     columns = ", ".join(f"{c} varchar" for c in RAW_COLUMNS)
     con.execute(
         f"create or replace table scratch.incoming ({columns}, source_file varchar, "
-        "source_line integer, file_year varchar, layout varchar)"
+        "source_line integer, file_year varchar, layout varchar, file_flow varchar)"
+    )
+    national = ", ".join(f"{c} varchar" for c in NATIONAL_COLUMNS)
+    con.execute(
+        f"create or replace table scratch.incoming_national ({national}, source_file varchar, "
+        "source_line integer, file_year varchar, layout varchar, file_flow varchar)"
+    )
+    annex = ", ".join(f"{c} varchar" for c in LABEL_COLUMNS)
+    con.execute(
+        f"create or replace table scratch.incoming_annex ({annex}, source_file varchar, "
+        "source_line integer)"
     )
     con.execute(
         "create or replace table scratch.incoming_labels (product_code varchar, "
@@ -298,15 +394,22 @@ def create_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _scan(source: SourceFile, width: int, separator: str) -> tuple[str, dict[str, object]]:
-    """SQL (and parameters) reading a table's data rows as c0..cN with their line number."""
+def _scan(
+    source: SourceFile, width: int, separator: str, skip: int = 1
+) -> tuple[str, dict[str, object]]:
+    """SQL (and parameters) reading a table's data rows as v0..vN with their line number.
+
+    ``skip`` is the number of header lines (1, or 0 for the headerless
+    published layouts); the line number is the line in the file as published.
+    """
     extra = 1 if source.numbered else 0
     schema = {f"c{i}": "VARCHAR" for i in range(width + extra)}
-    line = "cast(c0 as integer)" if source.numbered else "cast(ordinality + 1 as integer)"
+    line = "cast(c0 as integer)" if source.numbered else f"cast(ordinality + {skip} as integer)"
     shift = 1 if source.numbered else 0
     names = ", ".join(f"c{i + shift} as v{i}" for i in range(width))
+    skipped = 1 if source.numbered else skip
     sql = (f"select {names}, {line} as line from read_csv($path, sep=$sep, header=false, "
-           "skip=1, auto_detect=false, columns=$schema, quote='\"', encoding='utf-8', "
+           f"skip={skipped}, auto_detect=false, columns=$schema, quote='\"', encoding='utf-8', "
            "strict_mode=true) with ordinality")  # fmt: skip
     return sql, {"path": str(source.path), "sep": separator, "schema": schema}
 
@@ -409,6 +512,9 @@ def read_into_scratch(
     layouts: dict[str, str] = {}
     batches: dict[tuple[tuple[str, ...], str], list[SourceFile]] = {}
     for source in files:
+        if source.fixed is not None:
+            layouts[source.label] = read_fixed(con, source)
+            continue
         header, separator = read_header(source)
         layout, _ = recognise(header, source.label)
         if layout.shape == "long" and not source.numbered:
@@ -422,6 +528,59 @@ def read_into_scratch(
             name = _read_long_batch(con, chunk, list(header), separator, default_unit)
         layouts |= {source.label: name for source in sources}
     return layouts
+
+
+def _first_record(source: SourceFile) -> list[str]:
+    """Fields of the first line of a headerless file (quotes honoured), without its number."""
+    with source.path.open(encoding="utf-8", newline="") as handle:
+        first = next(csv.reader(handle, delimiter=";"), [])
+    return first[1:] if source.numbered else first
+
+
+def read_fixed(con: duckdb.DuckDBPyConnection, source: SourceFile) -> str:
+    """Read one published headerless file into its scratch table; return its layout name.
+
+    The file name chose the layout; the field count of the first line chooses
+    among its vintages (the national file had 8 fields until 2016, 10 since),
+    and DuckDB's strict reader refuses any later line with another count.
+    """
+    layout = source.fixed
+    assert layout is not None
+    first = _first_record(source)
+    if not first or not any(cell.strip() for cell in first):
+        raise _refuse(source.label, 1, "-", f"empty file: the {layout.name} layout has data "
+                      "lines and no header")  # fmt: skip
+    fields = next((f for f in layout.field_lists() if len(f) == len(first)), None)
+    if fields is None:
+        counts = " or ".join(str(len(f)) for f in layout.field_lists())
+        raise _refuse(source.label, 1, "-", f"{len(first)} fields, the {layout.name} layout has "
+                      f"{counts} ({layout.description})")  # fmt: skip
+    scan, params = _scan(source, len(fields), ";", skip=0)
+    stated = dict(source.stated)
+    params |= {"label": source.label, "layout": raw_layout.layout_label(layout, fields),
+               "year": stated.get("year"), "flow": stated.get("flow_code")}  # fmt: skip
+    picked = {column: f"v{i}" for i, column in enumerate(fields) if column is not None}
+    if layout.target == "labels":
+        targets = [c for c in LABEL_COLUMNS if c in picked]
+        sql = (f"insert into incoming_annex (annex, {', '.join(targets)}, source_file, "
+               f"source_line) select $annex, {', '.join(picked[c] for c in targets)}, $label, "
+               f"line from ({scan})")  # fmt: skip
+        params["annex"] = layout.annex
+        del params["year"], params["flow"], params["layout"]
+    else:
+        table, columns = (("incoming", RAW_COLUMNS) if layout.target == "trade"
+                          else ("incoming_national", NATIONAL_COLUMNS))  # fmt: skip
+        targets = [c for c in columns if c in picked]
+        unit = ", value_unit" if layout.target == "trade" else ""
+        unit_value = ", 'eur'" if layout.target == "trade" else ""
+        sql = (f"insert into {table} ({', '.join(targets)}{unit}, source_file, source_line, "
+               f"file_year, layout, file_flow) select {', '.join(picked[c] for c in targets)}"
+               f"{unit_value}, $label, line, $year, $layout, $flow from ({scan})")  # fmt: skip
+    try:
+        con.execute(sql, params)
+    except duckdb.Error as error:
+        raise RawInputError([RawInputProblem(source.label, *_reader_location(error))]) from error
+    return str(params.get("layout", layout.name))
 
 
 def _read_long_batch(

@@ -111,24 +111,30 @@ class FixedLayout:
     #: Other accepted field counts, each with its own field list (older vintages).
     variants: tuple[tuple[str | None, ...], ...] = ()
 
+    @property
+    def names(self) -> str:
+        """The file names the layout accepts, as a person would write them."""
+        return self.description.split(":", 1)[0]
+
     def field_lists(self) -> tuple[tuple[str | None, ...], ...]:
         """Every accepted field list, the current vintage first."""
         return (self.fields, *self.variants)
 
 
 _FLOW_NAME = r"(?P<flow>export|import|e|i)"
+_YEARLY_FLOW = r"(?P<year>(?:19|20)\d{2})_(?P<flow2>export|import)"
 REGIONAL = FixedLayout(
     name="regional",
     target="trade",
     file_name=re.compile(
-        rf"(?:regional_cpf4pays{_FLOW_NAME}|region_(?P<year>(?:19|20)\d{{2}})_{_FLOW_NAME.replace('flow', 'flow2')})\.txt",
+        rf"(?:regional_cpf4pays{_FLOW_NAME}|region_{_YEARLY_FLOW})\.txt",
         re.IGNORECASE,
     ),
     fields=("flow_code", "quarter", "year", "department_code", "region_code", "product_code",
             "cpf4_code", "country_code", "value", "mass_kg"),
     description=(
-        "regional open-data file (REGIONAL_CPF4PAYSE/I.txt, the last five completed quarters; "
-        "yearly archives Region_YYYY_Export/Import.txt): flow, quarter, year, department "
+        "REGIONAL_CPF4PAYSE/I.txt (the last five completed quarters) or Region_YYYY_Export/"
+        "Import.txt (yearly archives): the regional open-data file, flow, quarter, year, department "
         "(customs code), region (DGDDI code), A129, CPF4, country, value in euros, mass in kg"
     ),
     evidence=(
@@ -141,7 +147,7 @@ NATIONAL = FixedLayout(
     name="national",
     target="national",
     file_name=re.compile(
-        rf"(?:national_nc8pays{_FLOW_NAME}|national_(?P<year>(?:19|20)\d{{2}})_{_FLOW_NAME.replace('flow', 'flow2')})\.txt",
+        rf"(?:national_nc8pays{_FLOW_NAME}|national_{_YEARLY_FLOW})\.txt",
         re.IGNORECASE,
     ),
     fields=("flow_code", "month", "year", "cpf6_code", "product_code", "nc8_code",
@@ -149,8 +155,8 @@ NATIONAL = FixedLayout(
     variants=(("flow_code", "month", "year", "nc8_code", "country_code", "value", "mass_kg",
                "supplementary_unit"),),
     description=(
-        "national open-data file (NATIONAL_NC8PAYSE/I.txt, the last 13 months; yearly "
-        "archives): flow, month, year, CPF6, A129, NC8, country, value in euros, mass in kg, "
+        "NATIONAL_NC8PAYSE/I.txt (the last 13 months) or National_YYYY_Export/Import.txt "
+        "(yearly archives): the national open-data file, flow, month, year, CPF6, A129, NC8, country, value in euros, mass in kg, "
         "supplementary unit; the 2012-2016 vintages have 8 fields (no CPF6, no A129)"
     ),
     evidence=(
@@ -220,6 +226,11 @@ FIXED_LAYOUTS: tuple[FixedLayout, ...] = (
     REGIONAL, NATIONAL, A129_LABELS, CPF4_LABELS, CPF6_LABELS, NC8_LABELS, COUNTRY_LABELS,
     DEPARTMENT_LABELS,
 )  # fmt: skip
+
+def layout_label(layout: FixedLayout, fields: tuple[str | None, ...]) -> str:
+    """The name rows of one vintage of a layout carry (``national_8_fields`` for 2012-2016)."""
+    return layout.name if fields == layout.fields else f"{layout.name}_{len(fields)}_fields"
+
 
 #: Validity end the annexes write for "still valid".
 OPEN_VALIDITY = "999912"
