@@ -1,12 +1,43 @@
 -- Trade values at the grain territory x year x flow x product x country, for
--- every level: departments as published, regions as the sum of their
--- departments, France as the sum of every row, including the trade the
--- customs files allocate to no department. Incremental by year (see
--- macros/incremental_by_year.sql): only the years whose raw rows changed are
--- recomputed.
+-- every level: departments as published (quarters summed to the year),
+-- regions as the sum of their departments, France from the national file
+-- when it covers the whole year (int_trade_periods), else as the sum of every
+-- departmental row, including any trade they allocate to no department.
+-- Incremental by year (see macros/incremental_by_year.sql): only the years
+-- whose raw rows, departmental or national, changed are recomputed.
 {{ config(**incremental_by_year_config()) }}
+{%- set upstream_rows -%}
+    (
+        select
+            year,
+            loaded_at
+        from {{ ref('stg_customs__trade_values') }}
+        union all
+        select
+            year,
+            loaded_at
+        from {{ ref('stg_customs__national_trade') }}
+    ) as upstream_rows
+{%- endset %}
+{%- set changed_years = where_year_changed(
+    upstream=upstream_rows,
+    year_expression='year',
+    upstream_version='max(loaded_at)',
+    upstream_rows='count(*)',
+    built_version='max(source_loaded_at)',
+    built_rows='max(source_row_count)',
+) %}
 
 with
+
+periods as (
+
+    select
+        year,
+        france_source
+    from {{ ref('int_trade_periods') }}
+
+),
 
 trade_values as (
 
@@ -20,14 +51,21 @@ trade_values as (
         value_eur,
         loaded_at
     from {{ ref('stg_customs__trade_values') }}
-    {{ where_year_changed(
-        upstream=ref('stg_customs__trade_values'),
-        year_expression='year',
-        upstream_version='max(loaded_at)',
-        upstream_rows='count(*)',
-        built_version='max(source_loaded_at)',
-        built_rows='max(source_row_count)',
-    ) }}
+    {{ changed_years }}
+
+),
+
+national_trade as (
+
+    select
+        flow,
+        year,
+        product_code,
+        country_code,
+        value_eur,
+        loaded_at
+    from {{ ref('stg_customs__national_trade') }}
+    {{ changed_years }}
 
 ),
 
@@ -42,11 +80,22 @@ departments as (
 
 year_versions as (
 
+    -- the same signature as upstream_rows: departmental and national rows
     select
         year,
         max(loaded_at) as source_loaded_at,
         count(*) as source_row_count
-    from trade_values
+    from (
+        select
+            year,
+            loaded_at
+        from trade_values
+        union all
+        select
+            year,
+            loaded_at
+        from national_trade
+    ) as year_rows
     group by year
 
 ),
@@ -91,16 +140,41 @@ by_region as (
 
 by_country as (
 
+    -- France: every departmental row, in the years the national file does not cover
     select
         'country' as territory_level,
         '{{ var("france_code") }}' as territory_code,
-        year,
-        flow,
-        product_code,
-        country_code,
-        sum(value_eur) as value_eur
+        trade_values.year,
+        trade_values.flow,
+        trade_values.product_code,
+        trade_values.country_code,
+        sum(trade_values.value_eur) as value_eur
     from trade_values
-    group by year, flow, product_code, country_code
+    inner join periods on trade_values.year = periods.year
+    where periods.france_source = 'departments'
+    group by
+        trade_values.year,
+        trade_values.flow,
+        trade_values.product_code,
+        trade_values.country_code
+    union all
+    -- France: the national file, in the years it covers whole
+    select
+        'country' as territory_level,
+        '{{ var("france_code") }}' as territory_code,
+        national_trade.year,
+        national_trade.flow,
+        national_trade.product_code,
+        national_trade.country_code,
+        sum(national_trade.value_eur) as value_eur
+    from national_trade
+    inner join periods on national_trade.year = periods.year
+    where periods.france_source = 'national'
+    group by
+        national_trade.year,
+        national_trade.flow,
+        national_trade.product_code,
+        national_trade.country_code
 
 ),
 

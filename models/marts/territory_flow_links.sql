@@ -48,9 +48,10 @@ products as (
 countries as (
 
     select
+        year,
         country_code,
         country_name
-    from {{ ref('stg_reference__countries') }}
+    from {{ ref('int_countries_by_year') }}
 
 ),
 
@@ -88,7 +89,10 @@ final as (
             flow_links.territory_level = territories.territory_level
             and flow_links.territory_code = territories.territory_code
     left join products on flow_links.product_code = products.a129_code
-    left join countries on flow_links.country_code = countries.country_code
+    left join countries
+        on
+            flow_links.country_code = countries.country_code
+            and flow_links.year = countries.year
 
 )
 

@@ -31,10 +31,11 @@ territories as (
 countries as (
 
     select
+        year,
         country_code,
         country_name,
         is_eu27
-    from {{ ref('stg_reference__countries') }}
+    from {{ ref('int_countries_by_year') }}
 
 ),
 
@@ -110,7 +111,10 @@ final as (
         on
             ranked.territory_level = territories.territory_level
             and ranked.territory_code = territories.territory_code
-    inner join countries on ranked.country_code = countries.country_code
+    inner join countries
+        on
+            ranked.country_code = countries.country_code
+            and ranked.year = countries.year
 
 )
 

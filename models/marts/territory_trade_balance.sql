@@ -1,7 +1,21 @@
 -- One row per territory and year: exports, imports, balance, coverage, the
--- territory's shares of its region and of France, and the change on the
--- previous year.
+-- territory's shares of its region and of France, the change on the previous
+-- year, how much of the year the figures cover (a partial year of the
+-- regional file is labelled, never passed off as a whole one), and for
+-- France the trade its departments do not account for.
 with
+
+periods as (
+
+    select
+        year,
+        quarters_covered,
+        is_complete_year,
+        period_label,
+        france_source
+    from {{ ref('int_trade_periods') }}
+
+),
 
 territories as (
 
@@ -27,6 +41,18 @@ flow_totals as (
 
 ),
 
+department_totals as (
+
+    select
+        year,
+        sum(exports_eur) as exports_eur,
+        sum(imports_eur) as imports_eur
+    from flow_totals
+    where territory_level = 'department'
+    group by year
+
+),
+
 with_context as (
 
     select
@@ -43,7 +69,14 @@ with_context as (
         france_totals.exports_eur as france_exports_eur,
         france_totals.imports_eur as france_imports_eur,
         previous_year.exports_eur as exports_previous_year_eur,
-        previous_year.imports_eur as imports_previous_year_eur
+        previous_year.imports_eur as imports_previous_year_eur,
+        department_totals.exports_eur as departments_exports_eur,
+        department_totals.imports_eur as departments_imports_eur,
+        periods.quarters_covered,
+        periods.is_complete_year,
+        periods.period_label,
+        periods.france_source,
+        previous_periods.quarters_covered as previous_quarters_covered
     from flow_totals
     inner join territories
         on
@@ -63,6 +96,12 @@ with_context as (
             flow_totals.territory_level = previous_year.territory_level
             and flow_totals.territory_code = previous_year.territory_code
             and flow_totals.year = previous_year.year + 1
+    inner join periods on flow_totals.year = periods.year
+    left join periods as previous_periods on flow_totals.year = previous_periods.year + 1
+    left join department_totals
+        on
+            flow_totals.territory_level = 'country'
+            and flow_totals.year = department_totals.year
 
 ),
 
@@ -97,18 +136,29 @@ final as (
         end as double) as import_share_of_france,
         exports_previous_year_eur,
         imports_previous_year_eur,
-        cast(
+        -- a change is only computed between two complete years
+        cast(case when is_complete_year and previous_quarters_covered = 4 then
             cast(exports_eur as double)
-            / nullif(cast(exports_previous_year_eur as double), 0) - 1 as double
-        ) as exports_change_ratio,
-        cast(
+            / nullif(cast(exports_previous_year_eur as double), 0) - 1
+        end as double) as exports_change_ratio,
+        cast(case when is_complete_year and previous_quarters_covered = 4 then
             cast(imports_eur as double)
-            / nullif(cast(imports_previous_year_eur as double), 0) - 1 as double
-        ) as imports_change_ratio,
-        cast(
+            / nullif(cast(imports_previous_year_eur as double), 0) - 1
+        end as double) as imports_change_ratio,
+        cast(case when is_complete_year and previous_quarters_covered = 4 then
             (exports_eur - imports_eur)
-            - (exports_previous_year_eur - imports_previous_year_eur) as decimal(18, 2)
-        ) as balance_change_eur
+            - (exports_previous_year_eur - imports_previous_year_eur)
+        end as decimal(18, 2)) as balance_change_eur,
+        cast(case
+            when territory_level = 'country' then exports_eur - coalesce(departments_exports_eur, 0)
+        end as decimal(18, 2)) as unallocated_exports_eur,
+        cast(case
+            when territory_level = 'country' then imports_eur - coalesce(departments_imports_eur, 0)
+        end as decimal(18, 2)) as unallocated_imports_eur,
+        quarters_covered,
+        is_complete_year,
+        period_label,
+        case when territory_level = 'country' then france_source end as france_source
     from with_context
 
 )
@@ -132,5 +182,11 @@ select
     imports_previous_year_eur,
     exports_change_ratio,
     imports_change_ratio,
-    balance_change_eur
+    balance_change_eur,
+    unallocated_exports_eur,
+    unallocated_imports_eur,
+    quarters_covered,
+    is_complete_year,
+    period_label,
+    france_source
 from final

@@ -14,6 +14,14 @@ source as (
         country_code,
         value,
         value_unit,
+        quarter,
+        month,
+        region_code,
+        cpf4_code,
+        cpf6_code,
+        nc8_code,
+        mass_kg,
+        target_table,
         quarantined_at
     from {{ source('customs', 'quarantine') }}
 
@@ -33,6 +41,14 @@ final as (
         country_code,
         value,
         value_unit,
+        quarter,
+        month,
+        region_code,
+        cpf4_code,
+        cpf6_code,
+        nc8_code,
+        mass_kg,
+        target_table,
         quarantined_at
     from source
 

@@ -5,7 +5,10 @@ source as (
     select
         department_code,
         department_name,
-        region_code
+        region_code,
+        customs_department_code,
+        customs_region_code,
+        is_french_department
     from {{ ref('departments') }}
 
 ),
@@ -15,7 +18,10 @@ final as (
     select
         {{ normalize_department_code('department_code') }} as department_code,
         department_name,
-        {{ dbt.cast('region_code', dbt.type_string()) }} as region_code
+        {{ dbt.cast('region_code', dbt.type_string()) }} as region_code,
+        {{ normalize_department_code('customs_department_code') }} as customs_department_code,
+        {{ dbt.cast('customs_region_code', dbt.type_string()) }} as customs_region_code,
+        cast(is_french_department as boolean) as is_french_department
     from source
 
 )

@@ -4,7 +4,8 @@ source as (
 
     select
         region_code,
-        region_name
+        region_name,
+        customs_region_code
     from {{ ref('regions') }}
 
 ),
@@ -13,7 +14,8 @@ final as (
 
     select
         {{ dbt.cast('region_code', dbt.type_string()) }} as region_code,
-        region_name
+        region_name,
+        {{ dbt.cast('customs_region_code', dbt.type_string()) }} as customs_region_code
     from source
 
 )

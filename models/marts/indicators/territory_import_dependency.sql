@@ -38,10 +38,11 @@ product_labels as (
 countries as (
 
     select
+        year,
         country_code,
         country_name,
         is_eu27
-    from {{ ref('stg_reference__countries') }}
+    from {{ ref('int_countries_by_year') }}
 
 ),
 
@@ -137,7 +138,10 @@ final as (
             and dependency.territory_code = product_labels.territory_code
             and dependency.year = product_labels.year
             and dependency.product_code = product_labels.product_code
-    inner join countries on dependency.country_code = countries.country_code
+    inner join countries
+        on
+            dependency.country_code = countries.country_code
+            and dependency.year = countries.year
 
 )
 

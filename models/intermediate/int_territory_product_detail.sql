@@ -1,0 +1,173 @@
+-- Trade by product one level below A129: territory x year x flow x A129 x
+-- CPF4 (CPF rev. 2.1 class), with values in euros and mass in kilograms,
+-- partner countries summed. Departments from the regional file, regions as
+-- the sum of their departments, France from the national file (CPF4 = the
+-- first four digits of its CPF6 code) in the years int_trade_periods says it
+-- covers, else from every departmental row. Rows of the older yearly layouts
+-- have no CPF4 and no mass (null).
+with
+
+periods as (
+
+    select
+        year,
+        france_source
+    from {{ ref('int_trade_periods') }}
+
+),
+
+trade_values as (
+
+    select
+        flow,
+        year,
+        department_code,
+        is_allocated_to_department,
+        product_code,
+        cpf4_code,
+        value_eur,
+        mass_kg
+    from {{ ref('stg_customs__trade_values') }}
+
+),
+
+national_trade as (
+
+    select
+        flow,
+        year,
+        product_code,
+        cpf4_code,
+        value_eur,
+        mass_kg
+    from {{ ref('stg_customs__national_trade') }}
+    where product_code is not null
+
+),
+
+departments as (
+
+    select
+        department_code,
+        region_code
+    from {{ ref('stg_reference__departments') }}
+
+),
+
+by_department as (
+
+    select
+        'department' as territory_level,
+        department_code as territory_code,
+        year,
+        flow,
+        product_code,
+        cpf4_code,
+        sum(value_eur) as value_eur,
+        sum(mass_kg) as mass_kg
+    from trade_values
+    where is_allocated_to_department
+    group by department_code, year, flow, product_code, cpf4_code
+
+),
+
+by_region as (
+
+    select
+        'region' as territory_level,
+        departments.region_code as territory_code,
+        trade_values.year,
+        trade_values.flow,
+        trade_values.product_code,
+        trade_values.cpf4_code,
+        sum(trade_values.value_eur) as value_eur,
+        sum(trade_values.mass_kg) as mass_kg
+    from trade_values
+    inner join departments on trade_values.department_code = departments.department_code
+    group by
+        departments.region_code,
+        trade_values.year,
+        trade_values.flow,
+        trade_values.product_code,
+        trade_values.cpf4_code
+
+),
+
+by_country as (
+
+    select
+        'country' as territory_level,
+        '{{ var("france_code") }}' as territory_code,
+        trade_values.year,
+        trade_values.flow,
+        trade_values.product_code,
+        trade_values.cpf4_code,
+        sum(trade_values.value_eur) as value_eur,
+        sum(trade_values.mass_kg) as mass_kg
+    from trade_values
+    inner join periods on trade_values.year = periods.year
+    where periods.france_source = 'departments'
+    group by
+        trade_values.year,
+        trade_values.flow,
+        trade_values.product_code,
+        trade_values.cpf4_code
+    union all
+    select
+        'country' as territory_level,
+        '{{ var("france_code") }}' as territory_code,
+        national_trade.year,
+        national_trade.flow,
+        national_trade.product_code,
+        national_trade.cpf4_code,
+        sum(national_trade.value_eur) as value_eur,
+        sum(national_trade.mass_kg) as mass_kg
+    from national_trade
+    inner join periods on national_trade.year = periods.year
+    where periods.france_source = 'national'
+    group by
+        national_trade.year,
+        national_trade.flow,
+        national_trade.product_code,
+        national_trade.cpf4_code
+
+),
+
+final as (
+
+    select
+        territory_level,
+        territory_code,
+        year,
+        flow,
+        product_code,
+        cpf4_code,
+        cast(value_eur as decimal(18, 2)) as value_eur,
+        cast(mass_kg as decimal(18, 3)) as mass_kg
+    from by_department
+    union all
+    select
+        territory_level,
+        territory_code,
+        year,
+        flow,
+        product_code,
+        cpf4_code,
+        cast(value_eur as decimal(18, 2)) as value_eur,
+        cast(mass_kg as decimal(18, 3)) as mass_kg
+    from by_region
+    union all
+    select
+        territory_level,
+        territory_code,
+        year,
+        flow,
+        product_code,
+        cpf4_code,
+        cast(value_eur as decimal(18, 2)) as value_eur,
+        cast(mass_kg as decimal(18, 3)) as mass_kg
+    from by_country
+
+)
+
+select * from final
