@@ -104,11 +104,20 @@ def resolve_territories(
     return sorted(chosen, key=lambda key: (LEVEL_ORDER[key[0]], key[1]))
 
 
-def _choose_year(available: Sequence[int], year: int | None) -> int:
+def _choose_year(
+    available: Sequence[int], year: int | None, complete: Sequence[int] = ()
+) -> int:
+    """The year asked for, else the newest complete year (else the newest year).
+
+    The regional file's last year is usually partial: by default the pages
+    show the last year with four quarters, which is what a reader takes a
+    year's figures to mean; a partial year is shown only when asked for, and
+    labelled with its quarters.
+    """
     if not available:
         raise RenderError("the marts hold no year of data: run the pipeline first")
     if year is None:
-        return max(available)
+        return max(complete or available)
     if year not in available:
         raise RenderError(
             f"year {year} is not in the marts (available: {min(available)}–{max(available)})"
@@ -151,7 +160,9 @@ def render_site(
 
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            chosen_year = _choose_year(report_queries.available_years(con), year)
+            periods = report_queries.periods(con)
+            complete = [y for y, row in periods.items() if row["is_complete_year"]]
+            chosen_year = _choose_year(list(periods), year, complete)
             keys = resolve_territories(territories, report_queries.all_territories(con).keys())
             data = report_queries.fetch_year(con, chosen_year)
     except duckdb.Error as error:
@@ -242,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         "--year",
         type=int,
         default=None,
-        help="year to show (default: the latest year in the marts)",
+        help="year to show (default: the latest complete year in the marts)",
     )
     parser.add_argument(
         "--pdf", action="store_true", help="also print every page to A4 PDF with headless Chromium"

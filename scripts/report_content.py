@@ -169,6 +169,21 @@ class SiteContent:
 
     # -- shared blocks ------------------------------------------------------------------
 
+    def period(self) -> dict[str, Any]:
+        """What the year's figures cover and where France's come from, for the pages.
+
+        A partial year (the regional file holds the last five quarters) is
+        said to be one on every page; France's source depends on whether the
+        national file was loaded for the year.
+        """
+        row = self.data.period
+        return {
+            "label": row["period_label"],
+            "is_complete": row["is_complete_year"],
+            "quarters": row["quarters_covered"],
+            "france_from_national": row["france_source"] == "national",
+        }
+
     def provenance(self) -> dict[str, Any]:
         """Source line and data set(s) the pages were built from."""
         datasets = [
@@ -822,6 +837,8 @@ class SiteContent:
             "region_url": self.link(region_key) if region_key else None,
             "france_url": self.link(FRANCE) if key != FRANCE else None,
             "year": self.data.year,
+            "year_label": self.data.period["period_label"],
+            "period": self.period(),
             "provenance": self.provenance(),
             "has_data": figures is not None,
         }
@@ -900,6 +917,8 @@ class SiteContent:
             groups.append({"region": entry(region), "departments": [entry(k) for k in departments]})
         return {
             "year": self.data.year,
+            "year_label": self.data.period["period_label"],
+            "period": self.period(),
             "provenance": self.provenance(),
             "france": entry(FRANCE) if FRANCE in self.rendered else None,
             "groups": groups,

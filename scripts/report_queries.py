@@ -130,6 +130,8 @@ class YearData:
     """Everything the pages of one year show, fetched with one query per SQL file."""
 
     year: int
+    #: The year's row of marts.trade_periods: its label, completeness, France's source.
+    period: Row
     provenance: list[Row]
     territories: dict[TerritoryKey, Row]
     key_figures: dict[TerritoryKey, Row]
@@ -159,6 +161,11 @@ def available_years(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [row["year"] for row in run_query(con, "available_years")]
 
 
+def periods(con: duckdb.DuckDBPyConnection) -> dict[int, Row]:
+    """Each year's period (label, completeness, France's source), by year."""
+    return {row["year"]: row for row in run_query(con, "available_years")}
+
+
 def all_territories(con: duckdb.DuckDBPyConnection) -> dict[TerritoryKey, Row]:
     """Every territory the marts know, keyed by (level, code)."""
     rows = run_query(con, "territories")
@@ -170,6 +177,7 @@ def fetch_year(con: duckdb.DuckDBPyConnection, year: int) -> YearData:
     key_figures = run_for_all_territories(con, "key_figures", year)
     return YearData(
         year=year,
+        period=periods(con)[year],
         provenance=run_query(con, "data_provenance"),
         territories=all_territories(con),
         key_figures={key: rows[0] for key, rows in key_figures.items()},

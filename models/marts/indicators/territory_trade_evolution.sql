@@ -18,6 +18,8 @@ balances as (
         imports_eur,
         balance_eur
     from {{ ref('territory_trade_balance') }}
+    -- complete years only: a partial year of the regional file would read as a fall
+    where is_complete_year
 
 ),
 
