@@ -1,5 +1,7 @@
--- Regions are exactly the sum of their departments; France is exactly the
--- sum of all departments plus the trade allocated to no department.
+-- Regions are exactly the sum of their departments. France is exactly the
+-- national file's total in the years it is France's source, and the sum of
+-- all departments plus the trade allocated to no department otherwise; in
+-- both cases France minus its departments is the unallocated_* columns.
 with
 
 balances as (
@@ -27,6 +29,27 @@ unallocated as (
 
 ),
 
+periods as (
+
+    select
+        year,
+        france_source
+    from {{ ref('int_trade_periods') }}
+
+),
+
+national as (
+
+    select
+        year,
+        sum(case when flow = 'export' then value_eur else 0 end) as exports_eur,
+        sum(case when flow = 'import' then value_eur else 0 end) as imports_eur
+    from {{ ref('stg_customs__national_trade') }}
+    where product_code is not null
+    group by year
+
+),
+
 departments_by_region as (
 
     select
@@ -50,9 +73,42 @@ departments_and_unallocated as (
         sum(departments.exports_eur) + coalesce(max(unallocated.exports_eur), 0) as exports_eur,
         sum(departments.imports_eur) + coalesce(max(unallocated.imports_eur), 0) as imports_eur
     from balances as departments
+    inner join periods on departments.year = periods.year
     left join unallocated on departments.year = unallocated.year
-    where departments.territory_level = 'department'
+    where departments.territory_level = 'department' and periods.france_source = 'departments'
     group by departments.year
+    union all
+    select
+        'country' as territory_level,
+        '{{ var("france_code") }}' as territory_code,
+        national.year,
+        national.exports_eur,
+        national.imports_eur
+    from national
+    inner join periods on national.year = periods.year
+    where periods.france_source = 'national'
+
+),
+
+unallocated_columns as (
+
+    -- France minus its departments, as the mart states it
+    select
+        france.year,
+        france.unallocated_exports_eur,
+        france.unallocated_imports_eur,
+        france.exports_eur - sum(departments.exports_eur) as expected_unallocated_exports_eur,
+        france.imports_eur - sum(departments.imports_eur) as expected_unallocated_imports_eur
+    from {{ ref('territory_trade_balance') }} as france
+    inner join balances as departments
+        on france.year = departments.year and departments.territory_level = 'department'
+    where france.territory_level = 'country'
+    group by
+        france.year,
+        france.unallocated_exports_eur,
+        france.unallocated_imports_eur,
+        france.exports_eur,
+        france.imports_eur
 
 ),
 
@@ -82,3 +138,17 @@ where
     balances.exports_eur is null
     or expected.exports_eur <> balances.exports_eur
     or expected.imports_eur <> balances.imports_eur
+union all
+select
+    'country',
+    'unallocated',
+    year,
+    expected_unallocated_exports_eur,
+    unallocated_exports_eur,
+    expected_unallocated_imports_eur,
+    unallocated_imports_eur
+from unallocated_columns
+where
+    unallocated_exports_eur is null
+    or unallocated_exports_eur <> expected_unallocated_exports_eur
+    or unallocated_imports_eur <> expected_unallocated_imports_eur

@@ -65,6 +65,19 @@ expected_changes as (
 
 ),
 
+balances as (
+
+    -- every year, partial ones included (evolution holds complete years only)
+    select
+        territory_level,
+        territory_code,
+        year,
+        exports_eur,
+        imports_eur
+    from {{ ref('territory_trade_balance') }}
+
+),
+
 mover_changes as (
 
     select
@@ -148,13 +161,13 @@ dependency_check as (
         dependency_totals.year,
         'import' as flow,
         cast(dependency_totals.imports_eur as double) as actual_value,
-        cast(evolution.imports_eur as double) as expected_value
+        cast(balances.imports_eur as double) as expected_value
     from dependency_totals
-    left join evolution
+    left join balances
         on
-            dependency_totals.territory_level = evolution.territory_level
-            and dependency_totals.territory_code = evolution.territory_code
-            and dependency_totals.year = evolution.year
+            dependency_totals.territory_level = balances.territory_level
+            and dependency_totals.territory_code = balances.territory_code
+            and dependency_totals.year = balances.year
 
 ),
 
