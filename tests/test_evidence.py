@@ -50,11 +50,12 @@ PARTIALS = REPORTS / "partials"
 QUERIES = REPORTS / "queries"
 SOURCES = REPORTS / "sources"
 
-# Departments (mainland, Corsica, overseas), regions (one with Corsica's two
-# departments) and France: the route parameters of the templated page.
+# Departments (mainland, Corsica as the customs publish it, overseas), regions
+# (Corsica's has one department) and France: the route parameters of the
+# templated page.
 TERRITORIES = [
     ("department", "45"),
-    ("department", "2A"),
+    ("department", "20"),
     ("department", "976"),
     ("region", "24"),
     ("region", "94"),

@@ -113,7 +113,7 @@ def test_reference_seeds_are_complete(warehouse: duckdb.DuckDBPyConnection) -> N
     codes = {row[0] for row in warehouse.execute(
         "select department_code from staging.stg_reference__departments"
     ).fetchall()}  # fmt: skip
-    assert {"01", "2A", "2B", "45", "971", "976"} <= codes
+    assert {"01", "20", "45", "971", "976", "99"} <= codes  # Corsica as one, Monaco
     orphans = warehouse.execute(
         "select count(*) from staging.stg_reference__products_a129 as p "
         "left join staging.stg_reference__products_a38 as d using (a38_code) "
