@@ -200,8 +200,9 @@ def problems_query() -> str:
         || {_quoted("i.department_code")} || ' (' || d.customs_region_code
         || ' in Departement_region.txt)'
     from incoming as i
-    inner join departments as d on d.code = {_department_normalised().replace(
-        "department_code", "i.department_code")}
+    inner join departments as d on d.code = {
+            _department_normalised().replace("department_code", "i.department_code")
+        }
     where i.layout = 'regional' and coalesce(trim(i.region_code), '') <> d.customs_region_code""",
         f"""select source_file, source_line, {_column("quarter")},
         'quarter ' || {_quoted("quarter")} || ' is not a quarter (1 to 4)'

@@ -93,8 +93,10 @@ class SourceFile:
 
 #: UTF-8 sequences of accented letters read as Windows-1252 ("Ã©" for "é"): their
 #: presence in a file that is not valid UTF-8 means two encodings were mixed.
-_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d"
-                       "\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+_MOJIBAKE = re.compile(
+    "[\u00c2\u00c3][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d"
+    "\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+)
 
 
 def decode(data: bytes, label: str) -> str:
@@ -114,14 +116,23 @@ def decode(data: bytes, label: str) -> str:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as error:
-        raise _refuse(label, _line_of(data, error.start), "-",
-                      f"unknown text encoding: neither UTF-8 nor Windows-1252 ({error})") from error
+        raise _refuse(
+            label,
+            _line_of(data, error.start),
+            "-",
+            f"unknown text encoding: neither UTF-8 nor Windows-1252 ({error})",
+        ) from error
     mixed = _MOJIBAKE.search(text)
     if mixed:
         line = text.count("\n", 0, mixed.start()) + 1
-        raise _refuse(label, line, "-", "mixed text encodings: UTF-8 accented letters in a file "
-                      f"that is not valid UTF-8 (first invalid byte on line "
-                      f"{_line_of(data, utf8_error.start)})")
+        raise _refuse(
+            label,
+            line,
+            "-",
+            "mixed text encodings: UTF-8 accented letters in a file "
+            f"that is not valid UTF-8 (first invalid byte on line "
+            f"{_line_of(data, utf8_error.start)})",
+        )
     return text
 
 

@@ -134,8 +134,9 @@ REGIONAL = FixedLayout(
             "cpf4_code", "country_code", "value", "mass_kg"),
     description=(
         "REGIONAL_CPF4PAYSE/I.txt (the last five completed quarters) or Region_YYYY_Export/"
-        "Import.txt (yearly archives): the regional open-data file, flow, quarter, year, department "
-        "(customs code), region (DGDDI code), A129, CPF4, country, value in euros, mass in kg"
+        "Import.txt (yearly archives): the regional open-data file, flow, quarter, year, "
+        "department (customs code), region (DGDDI code), A129, CPF4, country, value in euros, "
+        "mass in kg"
     ),
     evidence=(
         "DGDDI data-set description (PDF, 09/05/2022): field order and two example rows; "
@@ -156,8 +157,9 @@ NATIONAL = FixedLayout(
                "supplementary_unit"),),
     description=(
         "NATIONAL_NC8PAYSE/I.txt (the last 13 months) or National_YYYY_Export/Import.txt "
-        "(yearly archives): the national open-data file, flow, month, year, CPF6, A129, NC8, country, value in euros, mass in kg, "
-        "supplementary unit; the 2012-2016 vintages have 8 fields (no CPF6, no A129)"
+        "(yearly archives): the national open-data file, flow, month, year, CPF6, A129, NC8, "
+        "country, value in euros, mass in kg, supplementary unit; the 2012-2016 vintages have "
+        "8 fields (no CPF6, no A129)"
     ),
     evidence=(
         "DGDDI data-set description (PDF): field order and an example row. The 8-field order "
@@ -226,6 +228,7 @@ FIXED_LAYOUTS: tuple[FixedLayout, ...] = (
     REGIONAL, NATIONAL, A129_LABELS, CPF4_LABELS, CPF6_LABELS, NC8_LABELS, COUNTRY_LABELS,
     DEPARTMENT_LABELS,
 )  # fmt: skip
+
 
 def layout_label(layout: FixedLayout, fields: tuple[str | None, ...]) -> str:
     """The name rows of one vintage of a layout carry (``national_8_fields`` for 2012-2016)."""
