@@ -16,11 +16,12 @@
 
 {#
     A published number as an exact decimal: French files may write a decimal
-    comma and group thousands with spaces ("1 234,567" -> 1234.567).
+    comma and group thousands with spaces ("1 234,567" -> 1234.567); an empty
+    field (a mass or supplementary unit the customs leave blank) is null.
 #}
 {% macro parse_decimal(column) -%}
     cast(
-        replace(replace(replace(trim({{ column }}), ' ', ''), chr(160), ''), ',', '.')
+        nullif(replace(replace(replace(trim({{ column }}), ' ', ''), chr(160), ''), ',', '.'), '')
         as decimal(18, 3)
     )
 {%- endmacro %}

@@ -320,7 +320,7 @@ def _load_into(
     for kept, table in (("kept", "customs_trade"), ("kept_national", "customs_national_trade"),
                         ("kept_annex", "customs_labels")):  # fmt: skip
         con.execute(
-            f"create or replace view scratch.{kept} as select * from raw.{table} "
+            f"create or replace temp view {kept} as select * from raw.{table} "
             "where source_file not in (select source_file from scratch.removed_files)"
         )
     problem_count = find_problems(con)
@@ -361,16 +361,16 @@ def load(folder: Path, warehouse: Path, quarantine: bool = False) -> LoadReport:
         with duckdb.connect(str(warehouse)) as con:
             con.execute("set enable_progress_bar = false")
             con.execute("set memory_limit = ?", [memory_limit()])
-            # Work tables live in a schema of the file, not in memory, so that
-            # DuckDB can page them out: loads larger than memory still fit.
-            con.execute("create schema if not exists scratch")
-            con.execute("set search_path = 'scratch,main'")
-            try:
-                files_read, files_removed, loaded, quarantined = _load_into(
-                    con, files, dataset_name, is_synthetic, default_unit, quarantine
-                )
-            finally:
-                con.execute("drop schema if exists scratch cascade")
+            # Work tables live in a scratch database file of their own, not in
+            # memory (DuckDB pages them out: loads larger than memory fit) and
+            # not in the warehouse (a refused load leaves its file untouched).
+            warehouse_db = con.execute("select current_database()").fetchone()[0]
+            con.execute(f"attach '{Path(scratch) / 'scratch.duckdb'}' as scratch")
+            # the warehouse first: what is created unqualified (schema raw) goes there
+            con.execute(f"set search_path = '\"{warehouse_db}\".main,scratch.main'")
+            files_read, files_removed, loaded, quarantined = _load_into(
+                con, files, dataset_name, is_synthetic, default_unit, quarantine
+            )
     return LoadReport(
         files=len(files),
         files_read=files_read,

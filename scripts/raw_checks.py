@@ -107,18 +107,23 @@ def _column(raw: str) -> str:
 
 
 def _period(month_start: str, month_end: str) -> tuple[str, str]:
-    """First and last YYYYMM of a row's period, as integers (NULL when the year is bad)."""
-    year = "try_cast(trim(year) as integer)"
+    """First and last YYYYMM of a row's period, as integers (NULL when the year is bad).
+
+    Columns are those of the row being checked, aliased ``t``.
+    """
+    year = "try_cast(trim(t.year) as integer)"
     return f"{year} * 100 + {month_start}", f"{year} * 100 + {month_end}"
 
 
 #: Quarter of a regional row as its first and last month (the whole year otherwise).
-_QUARTER = "try_cast(trim(quarter) as integer)"
+_QUARTER = "try_cast(trim(t.quarter) as integer)"
 TRADE_PERIOD = _period(
-    f"coalesce(({_QUARTER} - 1) * 3 + 1, try_cast(trim(month) as integer), 1)",
-    f"coalesce({_QUARTER} * 3, try_cast(trim(month) as integer), 12)",
+    f"coalesce(({_QUARTER} - 1) * 3 + 1, try_cast(trim(t.month) as integer), 1)",
+    f"coalesce({_QUARTER} * 3, try_cast(trim(t.month) as integer), 12)",
 )
-NATIONAL_PERIOD = _period("try_cast(trim(month) as integer)", "try_cast(trim(month) as integer)")
+NATIONAL_PERIOD = _period(
+    "try_cast(trim(t.month) as integer)", "try_cast(trim(t.month) as integer)"
+)
 
 
 def _common_checks(table: str, period: tuple[str, str]) -> list[str]:
@@ -154,12 +159,13 @@ def _common_checks(table: str, period: tuple[str, str]) -> list[str]:
                 || ' (Libelle_PAYS.txt validity: ' || (select string_agg(
                     cast(c.valid_from as varchar) || '-' || cast(c.valid_to as varchar), ', '
                     order by c.valid_from) from countries as c
-                    where c.country_code = {_normalised("country_code")}) || ')'
+                    where c.country_code = {_normalised("t.country_code")}) || ')'
             else 'unknown country code ' || {_quoted("country_code")} end
     from {table} as t
-    where regexp_full_match(trim(year), '(19|20)[0-9]{{2}}') and not exists (
+    -- columns of the row are qualified (t.): countries has a country_code too
+    where regexp_full_match(trim(t.year), '(19|20)[0-9]{{2}}') and not exists (
         select 1 from countries as c
-        where c.country_code = {_normalised("country_code")}
+        where c.country_code = {_normalised("t.country_code")}
             and c.valid_from <= coalesce({end}, 999912)
             and c.valid_to >= coalesce({start}, 0)
     )""",
@@ -193,8 +199,12 @@ def problems_query() -> str:
         *_common_checks("incoming", TRADE_PERIOD),
         f"""select source_file, source_line, {_column("department_code")},
         'unknown department code ' || {_quoted("department_code")}
+        || case when layout = 'regional'
+            then ' (the regional file uses the codes of Departement_region.txt)' else '' end
     from incoming
-    where coalesce({_department_normalised()}, '') not in (select code from departments)""",
+    where coalesce({_department_normalised()}, '') not in (
+        select code from departments where is_customs_code or layout <> 'regional'
+    )""",
         f"""select i.source_file, i.source_line, {_column("region_code")},
         'region ' || {_quoted("i.region_code")} || ' is not the DGDDI region of department '
         || {_quoted("i.department_code")} || ' (' || d.customs_region_code
@@ -267,13 +277,15 @@ def problems_query() -> str:
     )
     return f"""
     with departments as (
-        select department_code as code, customs_region_code
+        -- the customs' codes (9A...) and the warehouse's (971...): the older
+        -- header-based layouts may write either, the regional file only the first
+        select customs_department_code as code, customs_region_code, true as is_customs_code
         from read_csv($departments, all_varchar=true)
         union all
-        select customs_department_code, customs_region_code
+        select department_code, customs_region_code, false
         from read_csv($departments, all_varchar=true)
         where customs_department_code <> department_code
-        union all select '{raw_layout.UNALLOCATED_DEPARTMENT}', null
+        union all select '{raw_layout.UNALLOCATED_DEPARTMENT}', null, false
     ),
     products as (select a129_code from read_csv($products, all_varchar=true)),
     cpf4 as (select cpf4_code from read_csv($cpf4, all_varchar=true)),

@@ -368,7 +368,10 @@ def recognise(header: list[str], label: str) -> tuple[Layout, dict[str, int]]:
             for names in closest.required.values() if _find(header, names) is None
         ])  # fmt: skip
     expected = "; ".join(f"{layout.name}: {layout.expected()}" for layout in raw_layout.LAYOUTS)
-    raise _refuse(label, 1, "-", f"unknown layout (expected {expected}; found {header})")
+    published = "; ".join(layout.names for layout in raw_layout.FIXED_LAYOUTS)
+    raise _refuse(label, 1, "-", f"unknown layout: the file name is none of the customs' "
+                  f"published files ({published}), which have no header, and its first line is "
+                  f"no known header (expected {expected}; found {header})")  # fmt: skip
 
 
 def _found_count(header: list[str], layout: Layout) -> int:

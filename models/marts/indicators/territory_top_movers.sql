@@ -3,7 +3,9 @@
 -- and in the base year (year - 1 for the 1y horizon, year - 4 for 5y: 2020 ->
 -- 2024 on the sample), the change, and ranks of the largest gains and losses.
 -- An item absent in one of the two years counts as zero there; a horizon
--- whose base year is not in the data has no row.
+-- whose base year is not in the data has no row. Complete years only: a
+-- partial year of the regional file compared with a whole one would show
+-- every item falling.
 {% set horizons = [('1y', 1), ('5y', 4)] %}
 {% set top_n = 5 %}
 {% set mover_group = [
@@ -11,6 +13,14 @@
 ] %}
 
 with
+
+complete_years as (
+
+    select year
+    from {{ ref('trade_periods') }}
+    where is_complete_year
+
+),
 
 products as (
 
@@ -24,7 +34,7 @@ products as (
         product_label,
         value_eur
     from {{ ref('territory_product_trade') }}
-    where product_level = 'a129'
+    where product_level = 'a129' and year in (select year from complete_years)
 
 ),
 
@@ -40,6 +50,7 @@ partners as (
         exports_eur,
         imports_eur
     from {{ ref('territory_partner_trade') }}
+    where year in (select year from complete_years)
 
 ),
 
