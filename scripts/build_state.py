@@ -103,14 +103,19 @@ def _log_has_signature(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def raw_signature(warehouse: Path) -> str:
-    """A signature of the raw layer that any load, reload or removal changes."""
+    """A signature of the raw layer that any load, reload or removal changes.
+
+    Read from ``raw.load_audit``, which has a row per loaded file of every raw
+    table (departmental and national trade, label annexes), so a change to
+    the national file alone counts as much as one to a departmental file.
+    """
     if not warehouse.exists():
         return "no warehouse"
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        if not _has_table(con, "raw", "customs_trade"):
+        if not _has_table(con, "raw", "load_audit"):
             return "no raw layer"
-        rows, latest, files = con.execute(
-            "select count(*), max(loaded_at), count(distinct source_file) from raw.customs_trade"
+        files, rows, latest = con.execute(
+            "select count(*), coalesce(sum(rows_loaded), 0), max(loaded_at) from raw.load_audit"
         ).fetchone()
     return f"{rows} rows, {files} files, latest load {latest}"
 

@@ -137,17 +137,20 @@ final as (
         exports_previous_year_eur,
         imports_previous_year_eur,
         -- a change is only computed between two complete years
-        cast(case when is_complete_year and previous_quarters_covered = 4 then
-            cast(exports_eur as double)
-            / nullif(cast(exports_previous_year_eur as double), 0) - 1
+        cast(case
+            when is_complete_year and previous_quarters_covered = 4
+                then cast(exports_eur as double)
+                    / nullif(cast(exports_previous_year_eur as double), 0) - 1
         end as double) as exports_change_ratio,
-        cast(case when is_complete_year and previous_quarters_covered = 4 then
-            cast(imports_eur as double)
-            / nullif(cast(imports_previous_year_eur as double), 0) - 1
+        cast(case
+            when is_complete_year and previous_quarters_covered = 4
+                then cast(imports_eur as double)
+                    / nullif(cast(imports_previous_year_eur as double), 0) - 1
         end as double) as imports_change_ratio,
-        cast(case when is_complete_year and previous_quarters_covered = 4 then
-            (exports_eur - imports_eur)
-            - (exports_previous_year_eur - imports_previous_year_eur)
+        cast(case
+            when is_complete_year and previous_quarters_covered = 4
+                then (exports_eur - imports_eur)
+                    - (exports_previous_year_eur - imports_previous_year_eur)
         end as decimal(18, 2)) as balance_change_eur,
         cast(case
             when territory_level = 'country' then exports_eur - coalesce(departments_exports_eur, 0)

@@ -140,8 +140,8 @@ where
     or expected.imports_eur <> balances.imports_eur
 union all
 select
-    'country',
-    'unallocated',
+    'country' as territory_level,
+    'unallocated' as territory_code,
     year,
     expected_unallocated_exports_eur,
     unallocated_exports_eur,

@@ -34,7 +34,23 @@ products as (
         product_label,
         value_eur
     from {{ ref('territory_product_trade') }}
-    where product_level = 'a129' and year in (select year from complete_years)
+    where product_level = 'a129'
+
+),
+
+complete_products as (
+
+    select
+        products.territory_level,
+        products.territory_code,
+        products.territory_name,
+        products.year,
+        products.flow,
+        products.product_code,
+        products.product_label,
+        products.value_eur
+    from products
+    inner join complete_years on products.year = complete_years.year
 
 ),
 
@@ -50,7 +66,22 @@ partners as (
         exports_eur,
         imports_eur
     from {{ ref('territory_partner_trade') }}
-    where year in (select year from complete_years)
+
+),
+
+complete_partners as (
+
+    select
+        partners.territory_level,
+        partners.territory_code,
+        partners.territory_name,
+        partners.year,
+        partners.country_code,
+        partners.country_name,
+        partners.exports_eur,
+        partners.imports_eur
+    from partners
+    inner join complete_years on partners.year = complete_years.year
 
 ),
 
@@ -66,7 +97,7 @@ items as (
         product_code as item_code,
         product_label as item_label,
         value_eur
-    from products
+    from complete_products
     where value_eur > 0
     union all
     select
@@ -79,7 +110,7 @@ items as (
         country_code as item_code,
         country_name as item_label,
         exports_eur as value_eur
-    from partners
+    from complete_partners
     where exports_eur > 0
     union all
     select
@@ -92,7 +123,7 @@ items as (
         country_code as item_code,
         country_name as item_label,
         imports_eur as value_eur
-    from partners
+    from complete_partners
     where imports_eur > 0
 
 ),
