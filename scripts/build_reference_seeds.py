@@ -292,7 +292,8 @@ def build_countries(annex: Annex) -> list[dict[str, str]]:
             "valid_to": str(end),
             "country_name": row["label"],
             "iso_alpha3": iso.alpha_3 if iso else "",
-            "is_eu27": "true" if code in EU27 else "false",
+            # FR is France's own goods coming back, not a partner: never an EU partner
+            "is_eu27": "true" if code in EU27 and code not in SPECIAL_COUNTRIES else "false",
             "country_group": "special" if code in SPECIAL_COUNTRIES else "country",
         })  # fmt: skip
     rows.sort(key=lambda r: (r["country_code"], int(r["valid_from"])))

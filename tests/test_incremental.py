@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -26,15 +27,29 @@ FIRST, LAST = 2022, 2024
 LOAD_TIME_COLUMNS = {"loaded_at", "source_loaded_at", "generated_at"}
 
 
-def _revise_unallocated_file(folder: Path, year: int) -> None:
-    """Add 1,000 euros to the first value (an export) of a year's unallocated file."""
-    path = folder / str(year) / raw_layout.unallocated_file_name(year)
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    fields = lines[1].rstrip("\n").split(raw_layout.SAMPLE_SEPARATOR)
-    whole, decimals = fields[-1].split(".")
-    fields[-1] = f"{int(whole) + 1}.{decimals}"
-    lines[1] = raw_layout.SAMPLE_SEPARATOR.join(fields) + "\n"
-    path.write_text("".join(lines), encoding="utf-8")
+def _add_to_first_value(archive: Path, member: str, value_field: int) -> None:
+    """Add 1,000 euros to the value of the first line of a headerless file in a zip."""
+    with zipfile.ZipFile(archive) as zipped:
+        contents = {name: zipped.read(name) for name in zipped.namelist()}
+    lines = contents[member].decode("utf-8").splitlines(keepends=True)
+    fields = lines[0].rstrip("\n").split(";")
+    fields[value_field] = str(int(fields[value_field]) + 1000)
+    lines[0] = ";".join(fields) + "\n"
+    contents[member] = "".join(lines).encode("utf-8")
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name, data in contents.items():
+            zipped.writestr(name, data)
+
+
+def _revise_year(folder: Path, year: int) -> None:
+    """Revise a year as the customs do: +1,000 euros on an export line of the regional
+    file, and on one of the national file, whose total then stays departments plus
+    unallocated trade."""
+    year_dir = folder / str(year)
+    _add_to_first_value(year_dir / raw_layout.regional_archive_name(year),
+                        raw_layout.regional_member_name(year, "E"), 8)  # fmt: skip
+    _add_to_first_value(year_dir / raw_layout.national_archive_name(year),
+                        raw_layout.national_member_name(year, "E"), 7)  # fmt: skip
 
 
 def _mart_rows(warehouse: Path) -> dict[str, list[tuple]]:
@@ -66,7 +81,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     earlier = root / "earlier"
     shutil.copytree(later, earlier)
     shutil.rmtree(earlier / str(LAST))
-    _revise_unallocated_file(later, LAST - 1)
+    _revise_year(later, LAST - 1)
     return {"earlier": earlier, "later": later, "root": root}
 
 

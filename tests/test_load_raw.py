@@ -51,8 +51,8 @@ def loaded(tmp_path: Path) -> Path:
 BAD_INPUTS = {
     "missing column": (GOOD_ROWS, HEADER.replace(";Code Pays", ""), 1, "Code Pays",
                        "missing column"),
-    "unknown department": ([*GOOD_ROWS, "E;2024;99;C20B;DE;1.000"], HEADER, 7, "Departement",
-                           "unknown department code '99'"),
+    "unknown department": ([*GOOD_ROWS, "E;2024;98;C20B;DE;1.000"], HEADER, 7, "Departement",
+                           "unknown department code '98'"),
     "unknown country": ([*GOOD_ROWS, "E;2024;45;C20B;ZZ;1.000"], HEADER, 7, "Code Pays",
                         "unknown country code 'ZZ'"),
     "unknown product": ([*GOOD_ROWS, "E;2024;45;X99Z;DE;1.000"], HEADER, 7, "Code A129",
@@ -88,7 +88,7 @@ def test_bad_input_is_located_and_nothing_is_lost(loaded: Path, tmp_path: Path, 
 
 
 def test_every_problem_of_a_file_is_reported(loaded: Path, tmp_path: Path) -> None:
-    rows = [*GOOD_ROWS, "E;2024;99;C20B;DE;1.000", "E;2024;45;C20B;ZZ;x"]
+    rows = [*GOOD_ROWS, "E;2024;98;C20B;DE;1.000", "E;2024;45;C20B;ZZ;x"]
     with pytest.raises(RawInputError) as refused:
         load_raw.load(write_folder(tmp_path / "bad", rows), loaded)
     located = {(p.line, p.column) for p in refused.value.problems}
@@ -121,7 +121,7 @@ def test_loading_the_same_folder_twice_changes_nothing(loaded: Path, tmp_path: P
 def test_quarantine_keeps_invalid_rows_aside_and_loads_the_rest(
     loaded: Path, tmp_path: Path
 ) -> None:
-    rows = [*GOOD_ROWS, "E;2024;99;C20B;DE;1.000", "E;2024;45;C20C;ZZ;x", "E;2024;45;C21Z;US;2"]
+    rows = [*GOOD_ROWS, "E;2024;98;C20B;DE;1.000", "E;2024;45;C20C;ZZ;x", "E;2024;45;C21Z;US;2"]
     report = load_raw.load(write_folder(tmp_path / "mixed", rows), loaded, quarantine=True)
     with duckdb.connect(str(loaded), read_only=True) as con:
         quarantined = con.execute(
@@ -137,7 +137,7 @@ def test_quarantine_keeps_invalid_rows_aside_and_loads_the_rest(
     # line 3 and line 9 share a key: both copies are set aside
     assert quarantined == [
         (3, "key", "45", "300.000"),
-        (7, "Departement", "99", "1.000"),
+        (7, "Departement", "98", "1.000"),
         (8, "Code Pays", "45", "x"),
         (8, "Valeur", "45", "x"),
         (9, "key", "45", "2"),

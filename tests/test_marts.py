@@ -78,17 +78,24 @@ def test_flow_diagram_of_loiret_has_ten_products_ten_countries_and_autres(
 def test_france_includes_trade_allocated_to_no_department(
     warehouse: duckdb.DuckDBPyConnection,
 ) -> None:
-    france, departments = warehouse.execute(
+    """France is the national file's total; what its departments do not declare is shown."""
+    france, departments, unallocated, source = warehouse.execute(
         "select sum(exports_eur) filter (where territory_level = 'country'), "
-        "sum(exports_eur) filter (where territory_level = 'department') "
+        "sum(exports_eur) filter (where territory_level = 'department'), "
+        "sum(unallocated_exports_eur) filter (where territory_level = 'country'), "
+        "max(france_source) "
         "from marts.territory_trade_balance where year = 2024"
     ).fetchone()
-    unallocated = warehouse.execute(
-        "select sum(value_eur) from staging.stg_customs__trade_values "
-        "where year = 2024 and flow = 'export' and not is_allocated_to_department"
-    ).fetchone()[0]
-    assert unallocated > 0
-    assert france == departments + unallocated
+    national, regional = warehouse.execute(
+        "select (select sum(value_eur) from staging.stg_customs__national_trade "
+        "where year = 2024 and flow = 'export'), "
+        "(select sum(value_eur) from staging.stg_customs__trade_values "
+        "where year = 2024 and flow = 'export')"
+    ).fetchone()
+    assert source == "national"
+    assert france == national
+    assert departments == regional
+    assert unallocated == national - regional > 0
 
 
 def test_provenance_says_the_sample_is_synthetic(warehouse: duckdb.DuckDBPyConnection) -> None:

@@ -1,5 +1,7 @@
 -- The key figures of a territory for one year: exports, imports, balance,
--- coverage, shares of its region and of France, change on the year before.
+-- coverage, shares of its region and of France, change on the year before,
+-- the period the figures cover, and for France its source and the trade no
+-- department accounts for.
 -- Evidence passes the territory of the page (its route parameters); the
 -- Python renderer binds both to null to get every territory at once.
 select
@@ -21,7 +23,12 @@ select
     balance.imports_previous_year_eur,
     balance.exports_change_ratio,
     balance.imports_change_ratio,
-    balance.balance_change_eur
+    balance.balance_change_eur,
+    balance.unallocated_exports_eur,
+    balance.unallocated_imports_eur,
+    balance.period_label,
+    balance.is_complete_year,
+    balance.france_source
 from marts.territory_trade_balance as balance
 where
     balance.year = ${inputs.year.value}

@@ -1,0 +1,3 @@
+-- marts.trade_periods, as it is: the shared report queries (reports/queries/)
+-- select and filter it on the pages.
+select * from marts.trade_periods
