@@ -25,9 +25,10 @@ from types import ModuleType
 import duckdb
 import pytest
 
-from scripts import load_raw, run_pipeline
+from scripts import load_raw, render_reports, run_pipeline
 from scripts.load_raw import RawInputError
 from scripts.paths import PROJECT_DIR, SEEDS_DIR
+from scripts.report_content import page_filename
 
 FIXTURE = Path(__file__).parent / "fixtures" / "customs_real"
 RAW = FIXTURE / "raw"
@@ -750,3 +751,40 @@ def test_a_refused_main_job_leaves_the_warehouse_file_byte_identical(
         run_pipeline.build_warehouse(bad_folder(tmp_path / "raw", BAD_CASES[name]), target)
     assert sha256(target) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "trade.duckdb"]
+
+
+@pytest.fixture(scope="module")
+def pages(built: Built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Pages of France and Guadeloupe rendered from the real-layout warehouse: the default
+    year (the newest complete one, 2018) and the partial year 2019 asked for."""
+    root = tmp_path_factory.mktemp("customs-real-pages")
+    keys = [("country", "FR"), ("department", "971")]
+    render_reports.render_site(built.warehouse, root / "default", keys, progress=False)
+    render_reports.render_site(built.warehouse, root / "partial", keys, 2019, progress=False)
+    return {"default": root / "default", "partial": root / "partial"}
+
+
+def _page_text(folder: Path, key: tuple[str, str]) -> str:
+    return (folder / page_filename(key)).read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_pages_show_the_newest_complete_year_by_default(pages: dict[str, Path]) -> None:
+    france = _page_text(pages["default"], ("country", "FR"))
+    assert "Les indicateurs clés du commerce extérieur · 2018<" in france
+    assert "data-partial-year" not in france
+    # 2018 is covered whole by the national file: France is its total, said so
+    assert "Total du fichier national des Douanes" in france
+
+
+@pytest.mark.slow
+def test_a_partial_year_is_labelled_by_its_quarters(pages: dict[str, Path]) -> None:
+    for key in (("country", "FR"), ("department", "971")):
+        text = _page_text(pages["partial"], key)
+        assert "2019, 1er trimestre" in text
+        assert "année incomplète" in text
+        # never shown as the whole year 2019
+        assert "commerce extérieur · 2019<" not in text
+    france = _page_text(pages["partial"], ("country", "FR"))
+    # the national file covers one month of 2019: France is the departments' sum
+    assert "Somme des fichiers départementaux" in france
