@@ -117,7 +117,8 @@ def test_countries_has_one_row_per_line_of_the_annex() -> None:
 def test_eu_membership_iso_codes_and_groups() -> None:
     rows = {(r["country_code"], r["valid_from"]): r for r in _seed("countries.csv")}
     eu = {code for (code, _), r in rows.items() if r["is_eu27"] == "true"}
-    assert len(eu) == 27 and {"FR", "DE", "HR", "CY"} <= eu and "GB" not in eu
+    # the 26 member states other than France: FR is France's own goods returned
+    assert len(eu) == 26 and {"DE", "HR", "CY"} <= eu and not {"GB", "FR"} & eu
     assert rows[("DE", "190001")]["iso_alpha3"] == "DEU"
     assert rows[("QA", "190001")]["iso_alpha3"] == "QAT"  # Qatar, a country
     assert rows[("QA", "190001")]["country_group"] == "country"

@@ -227,16 +227,19 @@ def test_spark_incremental_run_rewrites_only_the_revised_year(
     """An incremental run on Spark overwrites the partitions of changed years only.
 
     Last in the file on purpose: it revises Spark's raw layer (the marts
-    compared above are not rebuilt by it). One 2024 export line gains 1 000
-    euros and the 2024 rows a later load time, as a revised file would.
+    compared above are not rebuilt by it). One 2024 export line of the
+    regional file gains 1 000 euros and the 2024 rows a later load time, as a
+    revised file would: the departments' total moves by 1 000 euros, France's
+    (the national file's, which was not revised) does not.
     """
     raw_files = builds.spark_dir / "raw" / "customs_trade"
     trade = builds.spark_dir / "tables" / "intermediate.db" / "int_territory_trade"
-    france_2024 = (
+    exports_2024 = (
         f"select sum(value_eur) from read_parquet('{trade}/*/*.parquet', hive_partitioning = true) "
-        "where territory_level = 'country' and flow = 'export' and year = 2024"
+        "where territory_level = $level and flow = 'export' and year = 2024"
     )
-    before_total = con.execute(france_2024).fetchone()[0]
+    before = {level: con.execute(exports_2024, {"level": level}).fetchone()[0]
+              for level in ("department", "country")}  # fmt: skip
     before_files = {path: path.stat().st_mtime_ns for path in trade.glob("year=*/*.parquet")}
     assert {path.parent.name for path in before_files} >= {"year=2023", "year=2024"}
 
@@ -247,12 +250,12 @@ def test_spark_incremental_run_rewrites_only_the_revised_year(
             with raw as (select * from read_parquet('{raw_files}/*.parquet')),
             first_line as (
                 select min(source_file || '#' || source_line) as line
-                from raw where year = '2024' and flow_code = 'E' and value_unit = 'keur'
+                from raw where year = '2024' and flow_code = 'E'
             )
             select * replace (
                 case
                     when source_file || '#' || source_line = (select line from first_line)
-                        then cast(cast(value as decimal(18, 3)) + 1 as varchar)
+                        then cast(cast(value as decimal(18, 3)) + 1000 as varchar)
                     else value
                 end as value,
                 case when year = '2024' then loaded_at + interval 1 hour else loaded_at end
@@ -277,4 +280,7 @@ def test_spark_incremental_run_rewrites_only_the_revised_year(
         "an unchanged year's partition was rewritten"
     )
     assert {p for p in after_files if p.parent.name == "year=2024"}.isdisjoint(before_files)
-    assert con.execute(france_2024).fetchone()[0] - before_total == 1000
+    after = {level: con.execute(exports_2024, {"level": level}).fetchone()[0]
+             for level in ("department", "country")}  # fmt: skip
+    assert after["department"] - before["department"] == 1000
+    assert after["country"] == before["country"]

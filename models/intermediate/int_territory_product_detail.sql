@@ -133,6 +133,16 @@ by_country as (
 
 ),
 
+all_levels as (
+
+    select * from by_department
+    union all
+    select * from by_region
+    union all
+    select * from by_country
+
+),
+
 final as (
 
     select
@@ -144,29 +154,7 @@ final as (
         cpf4_code,
         cast(value_eur as decimal(18, 2)) as value_eur,
         cast(mass_kg as decimal(18, 3)) as mass_kg
-    from by_department
-    union all
-    select
-        territory_level,
-        territory_code,
-        year,
-        flow,
-        product_code,
-        cpf4_code,
-        cast(value_eur as decimal(18, 2)) as value_eur,
-        cast(mass_kg as decimal(18, 3)) as mass_kg
-    from by_region
-    union all
-    select
-        territory_level,
-        territory_code,
-        year,
-        flow,
-        product_code,
-        cpf4_code,
-        cast(value_eur as decimal(18, 2)) as value_eur,
-        cast(mass_kg as decimal(18, 3)) as mass_kg
-    from by_country
+    from all_levels
 
 )
 
