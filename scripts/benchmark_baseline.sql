@@ -1,39 +1,89 @@
 -- Hand-written DuckDB SQL computing the fiche's marts straight from the raw
 -- layer in one connection, without dbt: the benchmark's measure of the
--- engine's own speed. $departments is the departments seed (CSV).
+-- engine's own speed. $departments is the departments seed (CSV). Like the
+-- marts: departments from the regional file (customs codes mapped), regions as
+-- their sum, France from the national file in the complete years it covers
+-- whole, else from every departmental row; products at CPF4 and A129 level.
 create or replace temp table baseline_trade as
+with departments as (
+    select customs_department_code, department_code
+    from read_csv($departments, all_varchar = true)
+),
+published as (
+    select *,
+        case
+            when length(trim(department_code)) = 1 then '0' || trim(department_code)
+            else upper(trim(department_code))
+        end as published_department
+    from raw.customs_trade
+)
+select
+    case upper(trim(p.flow_code)) when 'E' then 'export' when 'I' then 'import' end as flow,
+    cast(trim(p.year) as integer) as year,
+    cast(trim(p.quarter) as integer) as quarter,
+    -- the customs' codes (9A...) mapped to the warehouse's; older layouts' pass through
+    coalesce(d.department_code, p.published_department) as department_code,
+    upper(trim(p.product_code)) as product_code,
+    nullif(upper(trim(p.cpf4_code)), '') as cpf4_code,
+    upper(trim(p.country_code)) as country_code,
+    cast(
+        cast(replace(replace(trim(p.value), ' ', ''), ',', '.') as decimal(18, 3))
+        * case p.value_unit when 'keur' then 1000 else 1 end
+        as decimal(18, 2)
+    ) as value_eur
+from published as p
+left join departments as d on p.published_department = d.customs_department_code;
+
+create or replace temp table baseline_national as
 select
     case upper(trim(flow_code)) when 'E' then 'export' when 'I' then 'import' end as flow,
     cast(trim(year) as integer) as year,
-    case
-        when length(trim(department_code)) = 1 then '0' || trim(department_code)
-        else upper(trim(department_code))
-    end as department_code,
+    cast(trim(month) as integer) as month,
     upper(trim(product_code)) as product_code,
+    substring(trim(cpf6_code), 1, 4) as cpf4_code,
     upper(trim(country_code)) as country_code,
-    cast(
-        cast(replace(replace(trim(value), ' ', ''), ',', '.') as decimal(18, 3))
-        * case value_unit when 'keur' then 1000 else 1 end
-        as decimal(18, 2)
-    ) as value_eur
-from raw.customs_trade;
+    cast(trim(value) as decimal(18, 2)) as value_eur
+from raw.customs_national_trade
+where nullif(trim(product_code), '') is not null;
 
-create or replace temp table baseline_cells as
+-- France from the national file in the complete years it covers all twelve months of
+create or replace temp table baseline_national_years as
+select t.year
+from baseline_trade as t
+group by t.year
+having (count(*) filter (where t.quarter is null) > 0 or count(distinct t.quarter) = 4)
+    and (select count(distinct n.month) from baseline_national as n where n.year = t.year) = 12;
+
+create or replace temp table baseline_detail as
 with departments as (
     select department_code, region_code from read_csv($departments, all_varchar = true)
 )
 select 'department' as territory_level, department_code as territory_code, year, flow,
-    product_code, country_code, value_eur
+    product_code, cpf4_code, country_code, sum(value_eur) as value_eur
 from baseline_trade
 where department_code <> '00'
+group by all
 union all
-select 'region', d.region_code, t.year, t.flow, t.product_code, t.country_code, sum(t.value_eur)
+select 'region', d.region_code, t.year, t.flow, t.product_code, t.cpf4_code, t.country_code,
+    sum(t.value_eur)
 from baseline_trade as t
 join departments as d using (department_code)
 group by all
 union all
-select 'country', 'FR', year, flow, product_code, country_code, sum(value_eur)
+select 'country', 'FR', year, flow, product_code, cpf4_code, country_code, sum(value_eur)
 from baseline_trade
+where year not in (select year from baseline_national_years)
+group by all
+union all
+select 'country', 'FR', year, flow, product_code, cpf4_code, country_code, sum(value_eur)
+from baseline_national
+where year in (select year from baseline_national_years)
+group by all;
+
+create or replace temp table baseline_cells as
+select territory_level, territory_code, year, flow, product_code, country_code,
+    sum(value_eur) as value_eur
+from baseline_detail
 group by all;
 
 create or replace temp table baseline_balance as
@@ -75,7 +125,14 @@ from baseline_cells
 group by territory_level, territory_code, year, country_code;
 
 create or replace temp table baseline_products as
-with a129 as (
+with cpf4 as (
+    select territory_level, territory_code, year, flow, cpf4_code as product_code,
+        sum(value_eur) as value_eur
+    from baseline_detail
+    where cpf4_code is not null
+    group by all
+),
+a129 as (
     select territory_level, territory_code, year, flow, product_code, sum(value_eur) as value_eur
     from baseline_cells
     group by all
@@ -86,8 +143,11 @@ nomenclature as (
     join read_csv($products_a38, all_varchar = true) as d using (a38_code)
 ),
 levels as (
-    select territory_level, territory_code, year, flow, 'a129' as product_level, product_code,
+    select territory_level, territory_code, year, flow, 'cpf4' as product_level, product_code,
         value_eur
+    from cpf4
+    union all
+    select territory_level, territory_code, year, flow, 'a129', product_code, value_eur
     from a129
     union all
     select territory_level, territory_code, year, flow, 'a38', n.a38_code, sum(value_eur)
