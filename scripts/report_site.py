@@ -40,12 +40,15 @@ def template_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environm
     """Jinja2 with autoescaping on: every label from the warehouse is escaped in HTML.
 
     StrictUndefined turns a misspelt variable into an error instead of a
-    silently empty cell.
+    silently empty cell. A value that is missing on purpose (a partner's
+    export rank when it buys nothing from the territory) is None, which a
+    reader must see as a dash, never as Python's "None".
     """
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        finalize=lambda value: "–" if value is None else value,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

@@ -292,6 +292,36 @@ def test_assets_are_written_once_and_nothing_comes_from_the_network(site: dict[s
         assert len(html) < 1_000_000, f"{name}: plotly.js must not be inlined"
 
 
+class _VisibleText(HTMLParser):
+    """The text a reader sees: every text node outside scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skipping = 0
+        self.texts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self.skipping += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self.skipping -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.texts.append(data)
+
+
+def test_no_page_shows_a_programming_null(site: dict[str, Any]) -> None:
+    """An empty value is a dash or a word, never None, nan or null (in any table or text)."""
+    for name, html in site["html"].items():
+        parser = _VisibleText()
+        parser.feed(html)
+        shown = re.findall(r"\b(None|nan|NaN|null|undefined)\b", " ".join(parser.texts))
+        assert shown == [], f"{name}: {shown[:5]}"
+
+
 def test_every_local_link_resolves(site: dict[str, Any]) -> None:
     out: Path = site["out"]
     for name, page in site["parsed"].items():
