@@ -43,9 +43,9 @@ def _normalised(column: str) -> str:
     return f"upper(trim({column}))"
 
 
-def _department_normalised() -> str:
+def _department_normalised(column: str = "department_code") -> str:
     """Department codes keep their leading zero: '1' and '01' are both Ain."""
-    code = _normalised("department_code")
+    code = _normalised(column)
     return f"case when regexp_full_match({code}, '[0-9]') then '0' || {code} else {code} end"
 
 
@@ -210,9 +210,7 @@ def problems_query() -> str:
         || {_quoted("i.department_code")} || ' (' || d.customs_region_code
         || ' in Departement_region.txt)'
     from incoming as i
-    inner join departments as d on d.code = {
-            _department_normalised().replace("department_code", "i.department_code")
-        }
+    inner join departments as d on d.code = {_department_normalised("i.department_code")}
     where i.layout = 'regional' and coalesce(trim(i.region_code), '') <> d.customs_region_code""",
         f"""select source_file, source_line, {_column("quarter")},
         'quarter ' || {_quoted("quarter")} || ' is not a quarter (1 to 4)'

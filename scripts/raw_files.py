@@ -570,9 +570,8 @@ def read_fixed(con: duckdb.DuckDBPyConnection, source: SourceFile) -> str:
         raise _refuse(source.label, 1, "-", f"{len(first)} fields, the {layout.name} layout has "
                       f"{counts} ({layout.description})")  # fmt: skip
     scan, params = _scan(source, len(fields), ";", skip=0)
-    stated = dict(source.stated)
-    params |= {"label": source.label, "layout": raw_layout.layout_label(layout, fields),
-               "year": stated.get("year"), "flow": stated.get("flow_code")}  # fmt: skip
+    name = raw_layout.layout_label(layout, fields)
+    params["label"] = source.label
     picked = {column: f"v{i}" for i, column in enumerate(fields) if column is not None}
     if layout.target == "labels":
         targets = [c for c in LABEL_COLUMNS if c in picked]
@@ -580,8 +579,9 @@ def read_fixed(con: duckdb.DuckDBPyConnection, source: SourceFile) -> str:
                f"source_line) select $annex, {', '.join(picked[c] for c in targets)}, $label, "
                f"line from ({scan})")  # fmt: skip
         params["annex"] = layout.annex
-        del params["year"], params["flow"], params["layout"]
     else:
+        stated = dict(source.stated)
+        params |= {"layout": name, "year": stated.get("year"), "flow": stated.get("flow_code")}
         table, columns = (("incoming", RAW_COLUMNS) if layout.target == "trade"
                           else ("incoming_national", NATIONAL_COLUMNS))  # fmt: skip
         targets = [c for c in columns if c in picked]
@@ -594,7 +594,7 @@ def read_fixed(con: duckdb.DuckDBPyConnection, source: SourceFile) -> str:
         con.execute(sql, params)
     except duckdb.Error as error:
         raise RawInputError([RawInputProblem(source.label, *_reader_location(error))]) from error
-    return str(params.get("layout", layout.name))
+    return name
 
 
 def _read_long_batch(

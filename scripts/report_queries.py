@@ -156,14 +156,14 @@ class YearData:
         return any(row["is_synthetic"] for row in self.provenance)
 
 
+def periods(con: duckdb.DuckDBPyConnection) -> dict[int, Row]:
+    """Each year's period (label, completeness, France's source), by year, newest first."""
+    return {row["year"]: row for row in run_query(con, "available_years")}
+
+
 def available_years(con: duckdb.DuckDBPyConnection) -> list[int]:
     """The years the marts cover, newest first."""
-    return [row["year"] for row in run_query(con, "available_years")]
-
-
-def periods(con: duckdb.DuckDBPyConnection) -> dict[int, Row]:
-    """Each year's period (label, completeness, France's source), by year."""
-    return {row["year"]: row for row in run_query(con, "available_years")}
+    return list(periods(con))
 
 
 def all_territories(con: duckdb.DuckDBPyConnection) -> dict[TerritoryKey, Row]:
