@@ -31,7 +31,7 @@
     customs' regional file writes the overseas departments 9A to 9E (INSEE
     971 to 974 and 976), Corsica as one code 20 and Monaco as 99; the
     departments seed (built from the customs' Departement_region.txt by
-    scripts/build_reference_seeds.py) holds the mapping, and this macro turns
+    scripts/reference/seeds.py) holds the mapping, and this macro turns
     it into a CASE when the model runs, so the rule lives in the seed alone
     and the loader's checks read the same seed. A model using it declares
     `-- depends_on: {{ ref('departments') }}`. Codes already in the

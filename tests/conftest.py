@@ -13,7 +13,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scripts import generate_sample, run_pipeline
+from scripts.pipeline import build as run_pipeline
+from scripts.sample import generate as generate_sample
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_YEARS = range(generate_sample.DEFAULT_FIRST_YEAR, generate_sample.DEFAULT_LAST_YEAR + 1)

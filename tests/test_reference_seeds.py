@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts import build_reference_seeds as seeds
 from scripts.paths import SEEDS_DIR
+from scripts.reference import seeds
 
 ANNEXES = seeds.ANNEX_DIR
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference" / "customs-open-data"

@@ -26,9 +26,9 @@ import duckdb
 import plotly.graph_objects as go
 import pytest
 
-from scripts import render_reports
 from scripts.paths import PROJECT_DIR
-from scripts.render_reports import RenderError, render_site
+from scripts.report import render as render_reports
+from scripts.report.render import RenderError, render_site
 
 pytestmark = pytest.mark.slow
 

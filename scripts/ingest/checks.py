@@ -15,7 +15,7 @@ Rows of the published regional file (layout ``regional``) carry a quarter and
 a CPF4 code in their key, the customs' own department and region codes, and a
 mass; rows of the national file go to their own table and are keyed by flow,
 year, month, NC8 and country. Codes are judged against the reference seeds,
-which ``scripts/build_reference_seeds.py`` builds from the customs' own
+which ``scripts/reference/seeds.py`` builds from the customs' own
 annexes: a country must be valid in the row's quarter, month or year (the
 annex gives each code its validity period; XS is Saba until 2005 and Serbia
 since). Problems of a label annex refuse the load even in quarantine mode: a
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import duckdb
 
-from scripts import raw_layout
+from scripts.ingest import layout as raw_layout
 from scripts.paths import SEEDS_DIR
 
 #: Seeds the checks read (built from the customs annexes, see build_reference_seeds).

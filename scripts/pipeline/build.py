@@ -19,15 +19,13 @@ import sys
 import time
 from pathlib import Path
 
-from scripts import (
-    build_state,
-    export_parquet,
-    generate_sample,
-    load_raw,
-    raw_layout,
-    render_reports,
-)
+from scripts.ingest import layout as raw_layout
+from scripts.ingest import load as load_raw
 from scripts.paths import PROJECT_DIR, SAMPLE_RAW_DIR, raw_dir, warehouse_path
+from scripts.pipeline import parquet as export_parquet
+from scripts.pipeline import state as build_state
+from scripts.report import render as render_reports
+from scripts.sample import generate as generate_sample
 
 SITE_DIR = PROJECT_DIR / "site"
 
@@ -83,7 +81,7 @@ def build_warehouse(
 
     Starting from a copy of the current warehouse lets the loader read only new
     or changed files, and dbt recompute only the years they touch (see
-    scripts/build_state.py for when it must recompute every year);
+    scripts/pipeline/state.py for when it must recompute every year);
     ``full_refresh`` starts from an empty file instead.
     """
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -3,10 +3,10 @@
 Why one entry point: the main pipeline calls :func:`render_site` after the
 warehouse build, and people call the same code from the command line::
 
-    python -m scripts.render_reports                      # every territory, latest year
-    python -m scripts.render_reports --territory department:45 --territory region:24
-    python -m scripts.render_reports --year 2023 --pdf    # another year, with A4 PDFs
-    python -m scripts.render_reports --list-territories   # the valid level:code pairs
+    trade render                      # every territory, latest year
+    trade render --territory department:45 --territory region:24
+    trade render --year 2023 --pdf    # another year, with A4 PDFs
+    trade render --list-territories   # the valid level:code pairs
 
 Everything is checked (warehouse, year, territory codes, Chromium for
 ``--pdf``) before anything is written; the site is built in a temporary folder
@@ -27,10 +27,12 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from scripts import report_pdf, report_queries, report_site
 from scripts.paths import PROJECT_DIR, warehouse_path
-from scripts.report_content import SiteContent, page_filename
-from scripts.report_queries import TerritoryKey
+from scripts.report import folder as report_site
+from scripts.report import pdf as report_pdf
+from scripts.report import queries as report_queries
+from scripts.report.content import SiteContent, page_filename
+from scripts.report.queries import TerritoryKey
 
 LEVELS = ("department", "region", "country")
 LEVEL_ORDER = {level: index for index, level in enumerate(("country", "region", "department"))}
@@ -99,14 +101,12 @@ def resolve_territories(
             raise RenderError(
                 f"unknown territory code(s): {', '.join(unknown)} (not in marts.territories). "
                 f"Valid codes are {_describe_codes(known)}; list them all with "
-                "`python -m scripts.render_reports --list-territories`."
+                "`trade render --list-territories`."
             )
     return sorted(chosen, key=lambda key: (LEVEL_ORDER[key[0]], key[1]))
 
 
-def _choose_year(
-    available: Sequence[int], year: int | None, complete: Sequence[int] = ()
-) -> int:
+def _choose_year(available: Sequence[int], year: int | None, complete: Sequence[int] = ()) -> int:
     """The year asked for, else the newest complete year (else the newest year).
 
     The regional file's last year is usually partial: by default the pages
@@ -227,9 +227,7 @@ def list_territories(warehouse: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m scripts.render_reports", description=__doc__.splitlines()[0]
-    )
+    parser = argparse.ArgumentParser(prog="trade render", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--warehouse",
         type=Path,

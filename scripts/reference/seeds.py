@@ -24,12 +24,12 @@ Every annex is decoded by what its bytes are, never by what its readme says
 (Libelle_CPF4_rev2.1.txt is cp1252 although the readme announces UTF-8),
 parsed with the csv module (labels holding ';' are double-quoted), and every
 line's field count is checked against the published layout declared in
-``scripts/raw_layout.py``. Output is UTF-8 CSV with ``\\n`` line ends, sorted,
+``scripts/ingest/layout.py``. Output is UTF-8 CSV with ``\\n`` line ends, sorted,
 so a rerun is byte-identical.
 
 Usage:
-    python -m scripts.build_reference_seeds            # rewrite the seeds
-    python -m scripts.build_reference_seeds --check    # exit 1 if a seed differs
+    trade seeds            # rewrite the seeds
+    trade seeds --check    # exit 1 if a seed differs
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from pathlib import Path
 
 import pycountry
 
-from scripts import raw_layout
+from scripts.ingest import layout as raw_layout
 from scripts.paths import PROJECT_DIR, SEEDS_DIR
 
 ANNEX_DIR = PROJECT_DIR / "seeds" / "customs_annexes"
@@ -541,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in differing:
             print(f"{out / name} differs from what the customs annexes give", file=sys.stderr)
         if differing:
-            print("run: python -m scripts.build_reference_seeds", file=sys.stderr)
+            print("run: trade seeds", file=sys.stderr)
             return 1
         print(f"{len(texts)} seeds match the customs annexes")
         return 0

@@ -9,7 +9,7 @@ fingerprint of what computes the marts (the dbt project's files, the dbt
 arguments, dbt's and the engines' versions) and a signature of the raw layer
 as that build left it. The next build runs dbt with ``--full-refresh`` when
 the fingerprint differs or is missing, when the raw layer was changed outside
-the main job in between (``scripts.load_raw`` run by hand), when the load
+the main job in between (``scripts.ingest.load`` run by hand), when the load
 removed the rows of vanished files, or when a year the models hold has no raw
 row any more.
 """

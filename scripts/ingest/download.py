@@ -62,8 +62,8 @@ from typing import Any
 
 from tqdm import tqdm
 
+from scripts.ingest.layout import fixed_layout_for
 from scripts.paths import DATA_DIR, PROJECT_DIR, SEEDS_DIR
-from scripts.raw_layout import fixed_layout_for
 
 DEFAULT_CONFIG = PROJECT_DIR / "config" / "customs_sources.toml"
 DEFAULT_TARGET = DATA_DIR / "raw" / "douanes"
@@ -210,7 +210,7 @@ def _check_name_fits(dataset: str, file_name: str, where: str) -> None:
     if not fits:
         raise ConfigError(
             f"{where}: {file_name!r} is not a file name the loader recognises for the "
-            f"{dataset} data set (scripts/raw_layout.py, FIXED_LAYOUTS)"
+            f"{dataset} data set (scripts/ingest/layout.py, FIXED_LAYOUTS)"
         )
 
 
@@ -509,7 +509,7 @@ def _check_content(part: Path, name: str, dataset: str | None) -> None:
             shown = ", ".join(members[:8]) + (", ..." if len(members) > 8 else "")
             raise ContentError(
                 f"the zip holds no {dataset} data file the loader recognises "
-                f"(scripts/raw_layout.py); it holds: {shown or 'nothing'}"
+                f"(scripts/ingest/layout.py); it holds: {shown or 'nothing'}"
             )
 
 

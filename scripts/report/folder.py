@@ -23,13 +23,11 @@ from typing import Any
 
 import jinja2
 
-from scripts.paths import PROJECT_DIR
-
-TEMPLATES_DIR = PROJECT_DIR / "reports" / "templates"
-STATIC_DIR = PROJECT_DIR / "reports" / "assets"
+TEMPLATES_DIR = Path(__file__).with_name("templates")
+STATIC_DIR = Path(__file__).with_name("assets")
 ASSETS = "assets"
 MANIFEST = "report-site.json"
-GENERATOR = "scripts.render_reports"
+GENERATOR = "scripts.report.render"
 
 
 class SiteError(RuntimeError):

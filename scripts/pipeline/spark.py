@@ -2,7 +2,7 @@
 
 Why through DuckDB: the customs files come as zip archives of CSV, xlsx and
 xls in several official layouts (long and cross tables, encodings, decimal
-commas, units), and scripts/load_raw.py already reads, checks, quarantines and
+commas, units), and scripts/ingest/load.py already reads, checks, quarantines and
 fingerprints them into ``raw.*``. Rewriting that parsing in Spark would give
 two loaders to keep in step. Instead DuckDB's COPY writes each raw table, as
 landed, to one Parquet folder, and Spark reads those folders with its own
@@ -10,9 +10,9 @@ Parquet reader: ``dbt run-operation register_raw_tables`` declares them as
 the ``raw`` tables the dbt sources name (``create table ... using parquet
 location ...``). No row passes through Python.
 
-    python -m scripts.spark_raw                # export + register (target spark)
-    python -m scripts.spark_raw --build        # ... then dbt build --target spark
-    python -m scripts.spark_raw --build --full-refresh   # ... every year rebuilt
+    trade spark-raw                # export + register (target spark)
+    trade spark-raw --build        # ... then dbt build --target spark
+    trade spark-raw --build --full-refresh   # ... every year rebuilt
 
 TRADE_SPARK_DIR (default warehouse/spark, like profiles.yml) holds the Parquet
 files under raw/, next to Spark's tables and metastore.

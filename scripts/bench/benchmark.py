@@ -7,7 +7,7 @@ wall time, CPU time and peak memory (RSS) are its own; every figure is the
 median of several runs. Results go to ``benchmarks/results.json`` and
 ``benchmarks/results.md``, which README.md quotes.
 
-Usage: python -m scripts.benchmark [--runs 3] [--quick]
+Usage: trade bench [--runs 3] [--quick]
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from pathlib import Path
 import duckdb
 
 from scripts.paths import PROJECT_DIR, SEEDS_DIR
-from scripts.run_pipeline import dbt_command
+from scripts.pipeline.build import dbt_command
 
 RESULTS_DIR = PROJECT_DIR / "benchmarks"
-BASELINE_SQL = PROJECT_DIR / "scripts" / "benchmark_baseline.sql"
+BASELINE_SQL = Path(__file__).with_name("baseline.sql")
 PY = sys.executable
 #: Models that compute the fiche's marts, timed against the hand-written baseline.
 CORE_MODELS = (
@@ -149,7 +149,7 @@ def spark_stages(work: Path, warehouse: Path) -> dict[str, Measure]:
     env = {**os.environ, "TRADE_SPARK_DIR": str(spark_dir)}
     location = json.dumps({"location": str(spark_dir / "raw")})
     return {
-        "spark_raw_to_parquet": run_stage([PY, "-m", "scripts.spark_raw", "--warehouse",
+        "spark_raw_to_parquet": run_stage([PY, "-m", "scripts.pipeline.spark", "--warehouse",
                                            str(warehouse), "--out", str(spark_dir / "raw"),
                                            "--no-register"], env),
         "spark_register_raw": run_stage(dbt_command(
@@ -180,20 +180,20 @@ def pipeline_once(
     env = {**os.environ, "TRADE_WAREHOUSE_PATH": str(warehouse)}
     lines = ["--declaration-lines", str(declaration_lines)] if declaration_lines else []
     stages = {
-        "sample": run_stage([PY, "-m", "scripts.generate_sample", "--out", str(raw),
+        "sample": run_stage([PY, "-m", "scripts.sample.generate", "--out", str(raw),
                              "--first-year", str(first), "--last-year", str(last),
                              "--detail", str(detail), *lines]),
-        "raw_load": run_stage([PY, "-m", "scripts.load_raw", "--raw-dir", str(raw),
+        "raw_load": run_stage([PY, "-m", "scripts.ingest.load", "--raw-dir", str(raw),
                                "--warehouse", str(warehouse)]),
         "dbt_build": run_stage(dbt_command("build", "--target-path", str(target)), env),
     }  # fmt: skip
     if render:
         stages["render_all_pages"] = run_stage(
-            [PY, "-m", "scripts.render_reports", "--warehouse", str(warehouse),
+            [PY, "-m", "scripts.report.render", "--warehouse", str(warehouse),
              "--out", str(work / "site")]
         )  # fmt: skip
     stages["parquet_export"] = run_stage(
-        [PY, "-m", "scripts.export_parquet", "--warehouse", str(warehouse),
+        [PY, "-m", "scripts.pipeline.parquet", "--warehouse", str(warehouse),
          "--out", str(work / "parquet")]
     )  # fmt: skip
     if spark:
@@ -279,7 +279,7 @@ def baseline(warehouse: Path, runs: int) -> dict[str, object]:
     """Time the hand-written SQL in a child process (the parent stays small: child
     processes' peak memory counts the parent's at the moment they start)."""
     result = subprocess.run(
-        [PY, "-m", "scripts.benchmark", "--baseline-of", str(warehouse), "--runs", str(runs)],
+        [PY, "-m", "scripts.bench.benchmark", "--baseline-of", str(warehouse), "--runs", str(runs)],
         cwd=PROJECT_DIR, capture_output=True, text=True, check=True,
     )  # fmt: skip
     return json.loads(result.stdout)
@@ -323,13 +323,13 @@ def incremental(work: Path, runs: int) -> dict[str, object]:
     for _ in range(runs):
         shutil.rmtree(work, ignore_errors=True)
         nine, ten, warehouse = work / "nine", work / "ten", work / "trade.duckdb"
-        subprocess.run([PY, "-m", "scripts.generate_sample", "--out", str(ten),
+        subprocess.run([PY, "-m", "scripts.sample.generate", "--out", str(ten),
                         "--first-year", "2015", "--last-year", "2024"], check=True,
                        cwd=PROJECT_DIR, stdout=subprocess.DEVNULL)  # fmt: skip
         shutil.copytree(ten, nine)
         shutil.rmtree(nine / "2015")
         env = {**os.environ, "TRADE_WAREHOUSE_PATH": str(warehouse)}
-        build = [PY, "-m", "scripts.run_pipeline"]
+        build = [PY, "-m", "scripts.pipeline.build"]
         run_stage([*build, "--raw-dir", str(nine), "--full-refresh"], env)
         added.append(run_stage([*build, "--raw-dir", str(ten)], env))
         full.append(run_stage([*build, "--raw-dir", str(ten), "--full-refresh"], env))

@@ -1,8 +1,8 @@
 """Turn the mart rows of one year into what each page shows: figures, tables, charts.
 
 Why separate from the templates: the templates only lay things out, so every
-number a reader sees is formatted here, once, by :mod:`scripts.report_format`,
-and every chart comes from :mod:`scripts.report_charts`. Region and France flow
+number a reader sees is formatted here, once, by :mod:`scripts.report.formatting`,
+and every chart comes from :mod:`scripts.report.charts`. Region and France flow
 diagrams appear on many pages; they are built once and reused.
 """
 
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from scripts import report_charts as charts
-from scripts import report_format as fmt
-from scripts.report_queries import Row, TerritoryKey, YearData
+from scripts.report import charts
+from scripts.report import formatting as fmt
+from scripts.report.queries import Row, TerritoryKey, YearData
 
 FRANCE: TerritoryKey = ("country", "FR")
 LEVEL_LABELS = {"department": "Département", "region": "Région", "country": "Pays"}

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import duckdb
 
-from scripts import raw_layout
-from scripts.raw_layout import (
+from scripts.ingest import layout as raw_layout
+from scripts.ingest.layout import (
     LABEL_COLUMNS,
     NATIONAL_COLUMNS,
     RAW_COLUMNS,

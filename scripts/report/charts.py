@@ -9,7 +9,7 @@ Every label that comes from the warehouse is HTML-escaped before it goes into
 a chart: plotly.js interprets a small HTML subset in text (``<b>``, ``<br>``)
 and decodes entities, so an escaped label is drawn literally and a label
 such as ``<script>`` can neither inject markup nor break the layout. All
-numbers shown as text are formatted by :mod:`scripts.report_format`.
+numbers shown as text are formatted by :mod:`scripts.report.formatting`.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from scripts import report_format as fmt
-from scripts.report_queries import Row
+from scripts.report import formatting as fmt
+from scripts.report.queries import Row
 
 Spec = dict[str, Any]
 

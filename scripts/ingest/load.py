@@ -7,7 +7,7 @@ cost the warehouse what it already holds. So the loader
 - fingerprints every file and reads only new or changed ones (loading the same
   folder twice changes nothing; adding a year reads only that year's files);
 - refuses a structurally broken file whole, before writing anything;
-- checks every row with set-based SQL (``scripts/raw_checks.py``); by default
+- checks every row with set-based SQL (``scripts/ingest/checks.py``); by default
   any invalid row refuses the load, listing file, line, column and reason;
   with ``quarantine=True`` invalid rows go to ``raw.quarantine`` and valid rows
   load;
@@ -27,9 +27,8 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.paths import raw_dir, warehouse_path
-from scripts.raw_checks import find_problems
-from scripts.raw_files import (
+from scripts.ingest.checks import find_problems
+from scripts.ingest.files import (
     RawInputError,
     RawInputProblem,
     SourceFile,
@@ -37,7 +36,8 @@ from scripts.raw_files import (
     read_into_scratch,
     read_manifest,
 )
-from scripts.raw_layout import LABEL_COLUMNS, NATIONAL_COLUMNS, RAW_COLUMNS
+from scripts.ingest.layout import LABEL_COLUMNS, NATIONAL_COLUMNS, RAW_COLUMNS
+from scripts.paths import raw_dir, warehouse_path
 
 __all__ = ["LoadReport", "RawInputError", "RawInputProblem", "load"]
 
