@@ -169,8 +169,9 @@ def test_a_year_whose_files_vanish_is_removed_by_a_full_refresh(
     warehouse = folders["root"] / "after-removal.duckdb"
     shutil.copyfile(first_build, warehouse)
     run_pipeline.build_warehouse(
-        fewer, warehouse, ["--target-path", str(folders["root"] / "target-4")]
-    )
+        fewer, warehouse, ["--target-path", str(folders["root"] / "target-4")],
+        consent=load_raw.Consent(allow_removals=True),  # the year's files vanish on purpose
+    )  # fmt: skip
     with duckdb.connect(str(warehouse), read_only=True) as con:
         last = con.execute(
             "select full_refresh from raw.build_log order by build_number desc limit 1"

@@ -177,6 +177,64 @@ def _common_checks(table: str, period: tuple[str, str]) -> list[str]:
         'mass ' || {_quoted("mass_kg")} || ' is not a non-negative number of kilograms'
     from {table} where mass_kg is not null
         and not coalesce(regexp_full_match({decimal_text("mass_kg")}, '{NUMBER}'), false)""",
+        *_convention_checks(table, "value", "value"),
+        *_convention_checks(table, "mass_kg", "mass"),
+    ]
+
+
+def _layouts_declaring(numbers: str | None) -> str:
+    """SQL list of the layout names (as rows carry them) whose numbers follow ``numbers``."""
+    names = [
+        raw_layout.layout_label(layout, fields)
+        for layout in raw_layout.FIXED_LAYOUTS
+        if layout.numbers == numbers
+        for fields in layout.field_lists()
+    ]
+    names += [layout.name for layout in raw_layout.LAYOUTS if layout.numbers == numbers]
+    return ", ".join(f"'{name}'" for name in names)
+
+
+def ambiguous_comma(column: str) -> str:
+    """SQL: the value reads one way with a decimal comma, another with a thousands comma.
+
+    "6,401" is 6.401 or 6401; "0,401", "12,5" or "1234,567" can only be decimals.
+    """
+    return f"coalesce(regexp_full_match(trim({column}), '[1-9][0-9]{{0,2}},[0-9]{{3}}'), false)"
+
+
+def decimal_comma(column: str) -> str:
+    """SQL: the value is a number written with a comma that can only mark its decimals."""
+    return (
+        f"coalesce(strpos({column}, ',') > 0 and regexp_full_match("
+        f"{decimal_text(column)}, '{NUMBER}') and not {ambiguous_comma(column)}, false)"
+    )
+
+
+def _convention_checks(table: str, column: str, noun: str) -> list[str]:
+    """Numbers whose reading depends on a convention the file does not make known.
+
+    A layout declaring whole numbers (the published files) refuses any mark in
+    a number; for a layout declaring nothing, "6,401" is refused unless another
+    line of its file (``decimal_comma_files``) shows that commas mark decimals.
+    Only well-formed numbers are judged here: the others already have a problem.
+    """
+    well_formed = f"coalesce(regexp_full_match({decimal_text(column)}, '{NUMBER}'), false)"
+    return [
+        f"""select source_file, source_line, {_column(column)},
+        '{noun} ' || {_quoted(column)} || ' is not a whole number, and the ' || layout
+        || ' layout writes whole numbers (no decimal or grouping mark): whether it means '
+        || {decimal_text(column)} || ' or '
+        || replace({decimal_text(column)}, '.', '') || ' cannot be known'
+    from {table} where layout in ({_layouts_declaring(raw_layout.WHOLE_NUMBERS)})
+        and {well_formed} and not regexp_full_match({decimal_text(column)}, '[0-9]+')""",
+        f"""select source_file, source_line, {_column(column)},
+        '{noun} ' || {_quoted(column)} || ' is ambiguous: '
+        || replace(trim({column}), ',', '.') || ' if the comma marks decimals, '
+        || replace(trim({column}), ',', '') || ' if it groups thousands; no other line '
+        || 'of the file uses a decimal comma unambiguously (like 12,5 or 1234,567) and its '
+        || layout || ' layout declares no convention'
+    from {table} where layout in ({_layouts_declaring(None)}) and {ambiguous_comma(column)}
+        and source_file not in (select source_file from decimal_comma_files)""",
     ]
 
 
@@ -287,6 +345,15 @@ def problems_query() -> str:
     ),
     products as (select a129_code from read_csv($products, all_varchar=true)),
     cpf4 as (select cpf4_code from read_csv($cpf4, all_varchar=true)),
+    decimal_comma_files as (
+        -- files with a line whose comma can only be a decimal comma (see _convention_checks)
+        select distinct source_file from (
+            select source_file, value as number from incoming
+            union all select source_file, mass_kg from incoming
+            union all select source_file, value from incoming_national
+            union all select source_file, mass_kg from incoming_national
+        ) where {decimal_comma("number")}
+    ),
     countries as (
         select country_code, cast(valid_from as integer) as valid_from,
             cast(valid_to as integer) as valid_to

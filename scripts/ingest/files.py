@@ -378,10 +378,34 @@ def _found_count(header: list[str], layout: Layout) -> int:
     return sum(_find(header, names) is not None for names in layout.required.values())
 
 
+_YEAR = r"(?<!\d)((?:19|20)\d{2})(?!\d)"
+
+
 def file_year(label: str) -> str | None:
-    """The year a file's path names (its folder or its name), if any."""
-    years = re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", label)
-    return years[-1] if years else None
+    """The year a file's path declares, which every row of the file must then carry.
+
+    A folder declares its year when its whole name is one (``2024/``); a zip or
+    the file itself when its name carries exactly one year (``Region_2024.zip``,
+    ``dept_45_2024.csv``; a name with two years is a range and declares none).
+    Why every part counts, not only the file's name: a file of 2023 dropped in
+    ``2024/`` would otherwise load as 2024's data. Parts that declare different
+    years refuse the file whole: which one is right cannot be known.
+    """
+    parts = re.split(r"[/\\!]", label)
+    declared: dict[str, str] = {}
+    for index, part in enumerate(parts):
+        if index < len(parts) - 1 and not part.lower().endswith(".zip"):
+            if re.fullmatch(_YEAR, part):
+                declared[f"folder '{part}'"] = part
+            continue
+        years = set(re.findall(_YEAR, part))
+        if len(years) == 1:
+            declared[f"name '{part}'"] = years.pop()
+    if len(set(declared.values())) > 1:
+        said = ", ".join(f"{where} says {year}" for where, year in declared.items())
+        raise _refuse(label, 0, "-", f"its path declares different years ({said}): move or "
+                      "rename the file so that its folder and names agree")  # fmt: skip
+    return next(iter(declared.values()), None)
 
 
 def create_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -581,7 +605,11 @@ def read_fixed(con: duckdb.DuckDBPyConnection, source: SourceFile) -> str:
         params["annex"] = layout.annex
     else:
         stated = dict(source.stated)
-        params |= {"layout": name, "year": stated.get("year"), "flow": stated.get("flow_code")}
+        # A yearly file (Region_2019_Export.txt) declares its year, with its folder and zip;
+        # a rolling one (REGIONAL_CPF4PAYSE.txt: the last five quarters, NATIONAL_NC8PAYSE.txt:
+        # the last 13 months) spans two years, so no folder or zip name can give it one.
+        year = file_year(source.label) if "year" in stated else None
+        params |= {"layout": name, "year": year, "flow": stated.get("flow_code")}
         table, columns = (("incoming", RAW_COLUMNS) if layout.target == "trade"
                           else ("incoming_national", NATIONAL_COLUMNS))  # fmt: skip
         targets = [c for c in columns if c in picked]
