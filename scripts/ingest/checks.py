@@ -204,9 +204,10 @@ def ambiguous_comma(column: str) -> str:
 
 def decimal_comma(column: str) -> str:
     """SQL: the value is a number written with a comma that can only mark its decimals."""
+    # the plain test first: it spares the regular expressions nearly every row
     return (
-        f"coalesce(strpos({column}, ',') > 0 and regexp_full_match("
-        f"{decimal_text(column)}, '{NUMBER}') and not {ambiguous_comma(column)}, false)"
+        f"(contains({column}, ',') and coalesce(regexp_full_match("
+        f"{decimal_text(column)}, '{NUMBER}') and not {ambiguous_comma(column)}, false))"
     )
 
 
@@ -226,14 +227,15 @@ def _convention_checks(table: str, column: str, noun: str) -> list[str]:
         || {decimal_text(column)} || ' or '
         || replace({decimal_text(column)}, '.', '') || ' cannot be known'
     from {table} where layout in ({_layouts_declaring(raw_layout.WHOLE_NUMBERS)})
-        and {well_formed} and not regexp_full_match({decimal_text(column)}, '[0-9]+')""",
+        and (contains({column}, ',') or contains({column}, '.')) and {well_formed}""",
         f"""select source_file, source_line, {_column(column)},
         '{noun} ' || {_quoted(column)} || ' is ambiguous: '
         || replace(trim({column}), ',', '.') || ' if the comma marks decimals, '
         || replace(trim({column}), ',', '') || ' if it groups thousands; no other line '
         || 'of the file uses a decimal comma unambiguously (like 12,5 or 1234,567) and its '
         || layout || ' layout declares no convention'
-    from {table} where layout in ({_layouts_declaring(None)}) and {ambiguous_comma(column)}
+    from {table} where layout in ({_layouts_declaring(None)}) and contains({column}, ',')
+        and {ambiguous_comma(column)}
         and source_file not in (select source_file from decimal_comma_files)""",
     ]
 
