@@ -14,11 +14,20 @@ cost the warehouse what it already holds. So the loader
 - replaces the rows of changed files, removes those of vanished files, and
   writes ``raw.load_audit`` (rows read = rows loaded + rows quarantined, per
   file) in a single transaction, so readers see the old state or the new one.
+
+The audit counts what was written: rows loaded are the file's rows in the raw
+table, rows quarantined its rows in ``raw.quarantine`` (a row of a cross table
+is one partner-country cell), and the load stops if they do not add up to the
+rows read. A file's fingerprint is its bytes plus everything else that decides
+how it is read and checked (the manifest's unit and name, the loader's code,
+the reference seeds the checks use): a change to any of them reads it again.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import sys
 import tempfile
@@ -27,8 +36,10 @@ from pathlib import Path
 
 import duckdb
 
+from scripts.ingest import checks, files, layout
 from scripts.ingest.checks import find_problems
 from scripts.ingest.files import (
+    INCOMING_TABLES,
     RawInputError,
     RawInputProblem,
     SourceFile,
@@ -37,7 +48,7 @@ from scripts.ingest.files import (
     read_manifest,
 )
 from scripts.ingest.layout import LABEL_COLUMNS, NATIONAL_COLUMNS, RAW_COLUMNS
-from scripts.paths import raw_dir, warehouse_path
+from scripts.paths import SEEDS_DIR, raw_dir, warehouse_path
 
 __all__ = ["LoadReport", "RawInputError", "RawInputProblem", "load"]
 
@@ -131,7 +142,8 @@ create table if not exists raw.load_audit (
     rows_read bigint not null,
     rows_loaded bigint not null,
     rows_quarantined bigint not null,
-    loaded_at timestamp with time zone not null
+    loaded_at timestamp with time zone not null,
+    read_fingerprint varchar
 );
 """
 
@@ -155,6 +167,7 @@ alter table raw.quarantine add column if not exists cpf6_code varchar;
 alter table raw.quarantine add column if not exists nc8_code varchar;
 alter table raw.quarantine add column if not exists supplementary_unit varchar;
 alter table raw.quarantine add column if not exists target_table varchar;
+alter table raw.load_audit add column if not exists read_fingerprint varchar;
 """
 
 
@@ -202,21 +215,46 @@ def _prepare_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(ADDED_RAW_COLUMNS)
 
 
+#: The code and reference data that decide how a file is read and checked.
+READING_INPUTS = (
+    Path(files.__file__), Path(layout.__file__), Path(checks.__file__),
+    *(SEEDS_DIR / name for name in checks.SEED_FILES.values()),
+)  # fmt: skip
+
+
+def reading_fingerprint(dataset_name: str, is_synthetic: bool, default_unit: str) -> str:
+    """SHA-256 of everything besides a file's bytes that changes how it is read.
+
+    The manifest's unit above all (a unit corrected after a load must re-read
+    the files it applies to), and the loader's code and seeds, whose change
+    may read or judge the same bytes differently.
+    """
+    digest = hashlib.sha256(json.dumps([dataset_name, is_synthetic, default_unit]).encode())
+    for path in READING_INPUTS:
+        digest.update(b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def file_fingerprint(source: SourceFile, reading: str) -> str:
+    """A file's fingerprint: its bytes' SHA-256 and the reading fingerprint."""
+    return hashlib.sha256(f"{source.sha256}:{reading}".encode()).hexdigest()
+
+
 def _plan(
-    con: duckdb.DuckDBPyConnection, files: list[SourceFile], dataset_name: str
+    con: duckdb.DuckDBPyConnection, files: list[SourceFile], dataset_name: str, reading: str
 ) -> tuple[list[SourceFile], list[str]]:
     """Files to read (new or changed) and files whose rows must go (changed or vanished).
 
     A different data set (say real files after the sample) replaces everything.
     """
     loaded = dict(con.execute(
-        "select source_file, file_sha256 from raw.load_audit where dataset_name = ?",
+        "select source_file, read_fingerprint from raw.load_audit where dataset_name = ?",
         [dataset_name],
     ).fetchall())  # fmt: skip
     other_sets = con.execute(
         "select distinct source_file from raw.load_audit where dataset_name <> ?", [dataset_name]
     ).fetchall()
-    to_read = [f for f in files if loaded.get(f.label) != f.sha256]
+    to_read = [f for f in files if loaded.get(f.label) != file_fingerprint(f, reading)]
     present = {f.label for f in files}
     to_remove = [label for label in loaded if label not in present]
     to_remove += [f.label for f in to_read if f.label in loaded]
@@ -230,13 +268,16 @@ def _publish(
     to_remove: list[str],
     dataset_name: str,
     is_synthetic: bool,
+    reading: str,
 ) -> None:
     """Apply the plan in one transaction; roll back on any error."""
     columns = ", ".join(RAW_COLUMNS)
-    con.execute("create or replace table scratch.read_files (source_file varchar, sha256 varchar)")
+    con.execute("create or replace table scratch.read_files (source_file varchar, sha256 varchar, "
+                "fingerprint varchar)")  # fmt: skip
     if to_read:
         con.executemany(
-            "insert into read_files values (?, ?)", [[f.label, f.sha256] for f in to_read]
+            "insert into read_files values (?, ?, ?)",
+            [[f.label, f.sha256, file_fingerprint(f, reading)] for f in to_read],
         )
     con.execute("begin transaction")
     try:
@@ -281,25 +322,53 @@ def _publish(
                 f"'{target}' from problems as p join {table} as i using (source_file, "
                 "source_line) order by p.source_file, p.source_line, p.column_name"
             )
-        con.execute(
-            "insert into raw.load_audit select f.source_file, f.sha256, $name, $synthetic, "
-            "count(i.source_line), "
-            "count(i.source_line) - count(distinct q.source_line), "
-            "count(distinct q.source_line), current_timestamp "
-            "from read_files as f left join (select source_file, source_line from incoming "
-            "union all select source_file, source_line from incoming_national "
-            "union all select source_file, source_line from incoming_annex "
-            "union all select source_file, source_line from incoming_labels) as i "
-            "using (source_file) "
-            "left join (select distinct source_file, source_line from problems) as q "
-            "on q.source_file = i.source_file and q.source_line = i.source_line "
-            "group by f.source_file, f.sha256",
-            {"name": dataset_name, "synthetic": is_synthetic},
-        )
+        _write_audit(con, dataset_name, is_synthetic)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
+
+
+def _count_by_file(tables: tuple[str, ...], counted: str = "count(*)") -> str:
+    """SQL counting the rows of the files being read, per file, over ``tables``."""
+    rows = " union all ".join(
+        f"select * from (select source_file, {counted} as n from {t} where source_file in "
+        "(select source_file from read_files) group by source_file)" for t in tables
+    )  # fmt: skip
+    return f"(select source_file, sum(n) as n from ({rows}) group by source_file)"
+
+
+def _write_audit(con: duckdb.DuckDBPyConnection, dataset_name: str, is_synthetic: bool) -> None:
+    """One audit row per file read, counted from what was written, not from intentions.
+
+    Rows read are the rows the reader produced; rows loaded are the file's
+    rows in the raw tables; rows quarantined its rows in ``raw.quarantine``
+    (a line there once per problem: counted once, or once per country cell of
+    a cross table). A file whose rows do not add up stops the load.
+    """
+    read = _count_by_file(INCOMING_TABLES)
+    loaded = _count_by_file(tuple(f"raw.{t}" for t in RAW_TABLES
+                                  if t not in {"quarantine", "load_audit"}))  # fmt: skip
+    quarantined = _count_by_file(
+        ("raw.quarantine",), "count(distinct source_line || '|' || coalesce(country_code, ''))"
+    )
+    con.execute(
+        "insert into raw.load_audit (source_file, file_sha256, dataset_name, is_synthetic, "
+        "rows_read, rows_loaded, rows_quarantined, loaded_at, read_fingerprint) "
+        "select f.source_file, f.sha256, $name, $synthetic, coalesce(r.n, 0), coalesce(l.n, 0), "
+        f"coalesce(q.n, 0), current_timestamp, f.fingerprint from read_files as f "
+        f"left join {read} as r using (source_file) left join {loaded} as l using (source_file) "
+        f"left join {quarantined} as q using (source_file)",
+        {"name": dataset_name, "synthetic": is_synthetic},
+    )
+    unbalanced = con.execute(
+        "select source_file, rows_read, rows_loaded, rows_quarantined from raw.load_audit "
+        "where source_file in (select source_file from read_files) "
+        "and rows_read <> rows_loaded + rows_quarantined order by source_file limit 5"
+    ).fetchall()
+    if unbalanced:
+        raise RuntimeError(f"loader error, nothing written: rows read <> loaded + quarantined "
+                           f"(file, read, loaded, quarantined): {unbalanced}")  # fmt: skip
 
 
 def _load_into(
@@ -312,7 +381,8 @@ def _load_into(
 ) -> tuple[int, int, int, int]:
     """Plan, read, check and publish; return files read and removed, rows loaded and quarantined."""
     _prepare_raw_schema(con)
-    to_read, to_remove = _plan(con, files, dataset_name)
+    reading = reading_fingerprint(dataset_name, is_synthetic, default_unit)
+    to_read, to_remove = _plan(con, files, dataset_name, reading)
     read_into_scratch(con, to_read, default_unit)
     con.execute("create or replace table scratch.removed_files (source_file varchar)")
     if to_remove:
@@ -335,7 +405,7 @@ def _load_into(
         ).fetchall()
         raise RawInputError([RawInputProblem(*row) for row in rows],
                             total=fatal if quarantine else problem_count)  # fmt: skip
-    _publish(con, to_read, to_remove, dataset_name, is_synthetic)
+    _publish(con, to_read, to_remove, dataset_name, is_synthetic, reading)
     loaded, quarantined = con.execute(
         "select (select count(*) from raw.customs_trade) "
         "+ (select count(*) from raw.customs_national_trade), "
@@ -396,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report = load(folder, target, quarantine=args.quarantine)
     except RawInputError as error:
-        print(error, file=sys.stderr)
+        print(f"load failed: {error}", file=sys.stderr)
         return 1
     print(f"{report.rows_loaded:,} rows in raw ({report.files_read} of {report.files} files "
           f"read, {report.rows_quarantined:,} rows quarantined) from {report.dataset_name} "
