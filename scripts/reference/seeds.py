@@ -213,12 +213,11 @@ DEPARTMENT_COLUMNS = ("department_code", "department_name", "region_code",
                       "customs_department_code", "customs_region_code",
                       "is_french_department", "name_type")  # fmt: skip
 REGION_COLUMNS = ("region_code", "region_name", "customs_region_code", "name_type")
-TERRITOIRE_COLUMNS = ("department_code", "territoire_industrie_name")
 
 #: The seeds this script writes, in the order it builds them.
 SEED_NAMES: tuple[str, ...] = (
     "countries.csv", "products_a129.csv", "products_cpf4.csv", "departments.csv",
-    "regions.csv", "territoires_industrie.csv",
+    "regions.csv",
 )  # fmt: skip
 
 
@@ -541,21 +540,6 @@ def build_regions(
     return rows
 
 
-def build_territoires(
-    current: list[dict[str, str]], departments: list[dict[str, str]]
-) -> list[dict[str, str]]:
-    """Territoires d'industrie under the warehouse's codes: 2A and 2B become 20."""
-    known = {row["department_code"] for row in departments}
-    rows: set[tuple[str, str]] = set()
-    for row in current:
-        code = row["department_code"]
-        code = "20" if code in CORSICA_INSEE else code
-        if code not in known:
-            raise AnnexError(f"territoires_industrie.csv: unknown department {code}")
-        rows.add((code, row["territoire_industrie_name"]))
-    return [dict(zip(TERRITOIRE_COLUMNS, row, strict=True)) for row in sorted(rows)]
-
-
 def _unique(rows: list[dict[str, str]], key: str, where: str) -> None:
     seen: set[str] = set()
     for row in rows:
@@ -600,14 +584,12 @@ def build_seeds(
         cog_departments, cog_regions,
     )  # fmt: skip
     regions = build_regions(read_seed(seeds_dir / "regions.csv"), departments, cog_regions)
-    territoires = build_territoires(read_seed(seeds_dir / "territoires_industrie.csv"), departments)
     texts = {
         "countries.csv": csv_text(COUNTRY_COLUMNS, countries),
         "products_a129.csv": csv_text(A129_COLUMNS, a129),
         "products_cpf4.csv": csv_text(CPF4_COLUMNS, cpf4),
         "departments.csv": csv_text(DEPARTMENT_COLUMNS, departments),
         "regions.csv": csv_text(REGION_COLUMNS, regions),
-        "territoires_industrie.csv": csv_text(TERRITOIRE_COLUMNS, territoires),
     }
     assert tuple(texts) == SEED_NAMES
     return texts
