@@ -181,9 +181,10 @@ def test_changed_and_removed_files_replace_their_rows(tmp_path: Path) -> None:
             ).fetchone()[0]
             == 1
         )
-        assert con.execute(
-            "select count(*) from raw.load_audit where not file_vanished"
-        ).fetchone()[0] == 1
+        assert (
+            con.execute("select count(*) from raw.load_audit where not file_vanished").fetchone()[0]
+            == 1
+        )
 
 
 def test_a_key_repeated_from_an_already_loaded_file_is_refused(tmp_path: Path) -> None:

@@ -356,6 +356,8 @@ LABELS = Layout(
     optional={},
     description="product codes and their labels",
 )
+#: Columns of a cross table that are not read: its totals, derived from the country columns.
+CROSS_TOTALS = ("Total",)
 #: In the order headers are tried: declarations before long, whose columns they include.
 LAYOUTS: tuple[Layout, ...] = (DECLARATIONS, LONG, CROSS, LABELS)
 
@@ -367,6 +369,9 @@ UNALLOCATED_DEPARTMENT = "00"
 
 #: Unit of values when neither the header nor the data set's manifest says.
 DEFAULT_UNIT = "keur"
+
+#: Units a manifest may state (staging multiplies "keur" by 1 000); any other is refused.
+VALUE_UNITS = ("keur", "eur")
 
 #: Optional JSON file at the root of a raw folder describing the data set.
 DATASET_MANIFEST = "dataset.json"

@@ -25,11 +25,20 @@ cost the warehouse what it already holds. So the loader
 - in strict mode refuses rows an earlier quarantine load set aside for files
   it keeps, unless ``accept_quarantined``: strict means no row of the folder is
   left out of ``raw``.
+
+The audit counts what was written: rows loaded are the file's rows in the raw
+table, rows quarantined its rows in ``raw.quarantine`` (a row of a cross table
+is one partner-country cell), and the load stops if they do not add up to the
+rows read. A file's fingerprint is its bytes plus everything else that decides
+how it is read and checked (the manifest's unit and name, the loader's code,
+the reference seeds the checks use): a change to any of them reads it again.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import sys
 import tempfile
@@ -38,8 +47,10 @@ from pathlib import Path
 
 import duckdb
 
+from scripts.ingest import checks, files, layout
 from scripts.ingest.checks import find_problems
 from scripts.ingest.files import (
+    INCOMING_TABLES,
     RawInputError,
     RawInputProblem,
     SourceFile,
@@ -48,7 +59,7 @@ from scripts.ingest.files import (
     read_manifest,
 )
 from scripts.ingest.layout import LABEL_COLUMNS, NATIONAL_COLUMNS, RAW_COLUMNS
-from scripts.paths import raw_dir, warehouse_path
+from scripts.paths import SEEDS_DIR, raw_dir, warehouse_path
 
 __all__ = ["LoadReport", "RawInputError", "RawInputProblem", "load"]
 
@@ -144,7 +155,8 @@ create table if not exists raw.load_audit (
     rows_quarantined bigint not null,
     loaded_at timestamp with time zone not null,
     rows_removed bigint default 0,
-    file_vanished boolean default false
+    file_vanished boolean default false,
+    read_fingerprint varchar
 );
 """
 
@@ -170,6 +182,7 @@ alter table raw.quarantine add column if not exists supplementary_unit varchar;
 alter table raw.quarantine add column if not exists target_table varchar;
 alter table raw.load_audit add column if not exists rows_removed bigint default 0;
 alter table raw.load_audit add column if not exists file_vanished boolean default false;
+alter table raw.load_audit add column if not exists read_fingerprint varchar;
 """
 
 
@@ -262,28 +275,54 @@ def _prepare_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(ADDED_RAW_COLUMNS)
 
 
+#: The code and reference data that decide how a file is read and checked.
+READING_INPUTS = (
+    Path(files.__file__), Path(layout.__file__), Path(checks.__file__),
+    *(SEEDS_DIR / name for name in checks.SEED_FILES.values()),
+)  # fmt: skip
+
+
+def reading_fingerprint(dataset_name: str, is_synthetic: bool, default_unit: str) -> str:
+    """SHA-256 of everything besides a file's bytes that changes how it is read.
+
+    The manifest's unit above all (a unit corrected after a load must re-read
+    the files it applies to), and the loader's code and seeds, whose change
+    may read or judge the same bytes differently.
+    """
+    digest = hashlib.sha256(json.dumps([dataset_name, is_synthetic, default_unit]).encode())
+    for path in READING_INPUTS:
+        digest.update(b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def file_fingerprint(source: SourceFile, reading: str) -> str:
+    """A file's fingerprint: its bytes' SHA-256 and the reading fingerprint."""
+    return hashlib.sha256(f"{source.sha256}:{reading}".encode()).hexdigest()
+
+
 def _plan(
-    con: duckdb.DuckDBPyConnection, files: list[SourceFile], dataset_name: str
+    con: duckdb.DuckDBPyConnection, files: list[SourceFile], dataset_name: str, reading: str
 ) -> tuple[list[SourceFile], list[str], dict[str, str]]:
-    """Files to read (new or changed), files whose rows must go (changed or vanished),
-    and the vanished ones with their last fingerprint.
+    """Files to read (new, changed, or read differently), files whose rows must go
+    (changed or vanished), and the vanished ones with their last SHA-256.
 
     A different data set (say real files after the sample) replaces everything.
     A file already recorded as vanished is not vanishing again; if it comes
     back it is read as a new file.
     """
     audit = con.execute(
-        "select source_file, file_sha256, coalesce(file_vanished, false) from raw.load_audit "
-        "where dataset_name = ?", [dataset_name],
+        "select source_file, file_sha256, read_fingerprint, coalesce(file_vanished, false) "
+        "from raw.load_audit where dataset_name = ?", [dataset_name],
     ).fetchall()  # fmt: skip
-    loaded = {label: sha for label, sha, gone in audit if not gone}
-    gone_before = {label for label, _, gone in audit if gone}
+    loaded = {label: fingerprint for label, _, fingerprint, gone in audit if not gone}
+    last_sha = {label: sha for label, sha, _, gone in audit if not gone}
+    gone_before = {label for label, _, _, gone in audit if gone}
     other_sets = con.execute(
         "select distinct source_file from raw.load_audit where dataset_name <> ?", [dataset_name]
     ).fetchall()
-    to_read = [f for f in files if loaded.get(f.label) != f.sha256]
+    to_read = [f for f in files if loaded.get(f.label) != file_fingerprint(f, reading)]
     present = {f.label for f in files}
-    vanished = {label: sha for label, sha in loaded.items() if label not in present}
+    vanished = {label: sha for label, sha in last_sha.items() if label not in present}
     to_remove = list(vanished)
     to_remove += [f.label for f in to_read if f.label in loaded or f.label in gone_before]
     to_remove += [row[0] for row in other_sets]
@@ -397,32 +436,15 @@ def _publish(
                 f"'{target}' from problems as p join {table} as i using (source_file, "
                 "source_line) order by p.source_file, p.source_line, p.column_name"
             )
-        audit = ("insert into raw.load_audit (source_file, file_sha256, dataset_name, "
-                 "is_synthetic, rows_read, rows_loaded, rows_quarantined, loaded_at, "
-                 "rows_removed, file_vanished) ")  # fmt: skip
         con.execute(
-            f"{audit} select v.source_file, v.sha256, $name, $synthetic, 0, 0, 0, "
-            "current_timestamp, coalesce(r.rows_removed, 0), true from vanished_files as v "
+            "insert into raw.load_audit (source_file, file_sha256, dataset_name, is_synthetic, "
+            "rows_read, rows_loaded, rows_quarantined, loaded_at, rows_removed, file_vanished) "
+            "select v.source_file, v.sha256, $name, $synthetic, 0, 0, 0, current_timestamp, "
+            "coalesce(r.rows_removed, 0), true from vanished_files as v "
             "left join removals as r using (source_file)",
             {"name": dataset_name, "synthetic": is_synthetic},
         )
-        con.execute(
-            f"{audit} select f.source_file, f.sha256, $name, $synthetic, "
-            "count(i.source_line), "
-            "count(i.source_line) - count(distinct q.source_line), "
-            "count(distinct q.source_line), current_timestamp, "
-            "coalesce(any_value(r.rows_removed), 0), false "
-            "from read_files as f left join (select source_file, source_line from incoming "
-            "union all select source_file, source_line from incoming_national "
-            "union all select source_file, source_line from incoming_annex "
-            "union all select source_file, source_line from incoming_labels) as i "
-            "using (source_file) "
-            "left join (select distinct source_file, source_line from problems) as q "
-            "on q.source_file = i.source_file and q.source_line = i.source_line "
-            "left join removals as r on r.source_file = f.source_file "
-            "group by f.source_file, f.sha256",
-            {"name": dataset_name, "synthetic": is_synthetic},
-        )
+        _write_audit(con, dataset_name, is_synthetic)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -441,6 +463,51 @@ class Consent:
 NO_CONSENT = Consent()
 
 
+def _count_by_file(tables: tuple[str, ...], counted: str = "count(*)") -> str:
+    """SQL counting the rows of the files being read, per file, over ``tables``."""
+    rows = " union all ".join(
+        f"select * from (select source_file, {counted} as n from {t} where source_file in "
+        "(select source_file from read_files) group by source_file)" for t in tables
+    )  # fmt: skip
+    return f"(select source_file, sum(n) as n from ({rows}) group by source_file)"
+
+
+def _write_audit(con: duckdb.DuckDBPyConnection, dataset_name: str, is_synthetic: bool) -> None:
+    """One audit row per file read, counted from what was written, not from intentions.
+
+    Rows read are the rows the reader produced; rows loaded are the file's
+    rows in the raw tables; rows quarantined its rows in ``raw.quarantine``
+    (a line there once per problem: counted once, or once per country cell of
+    a cross table). A file whose rows do not add up stops the load.
+    """
+    read = _count_by_file(INCOMING_TABLES)
+    loaded = _count_by_file(tuple(f"raw.{t}" for t in RAW_TABLES
+                                  if t not in {"quarantine", "load_audit"}))  # fmt: skip
+    quarantined = _count_by_file(
+        ("raw.quarantine",), "count(distinct source_line || '|' || coalesce(country_code, ''))"
+    )
+    con.execute(
+        "insert into raw.load_audit (source_file, file_sha256, dataset_name, is_synthetic, "
+        "rows_read, rows_loaded, rows_quarantined, loaded_at, read_fingerprint, rows_removed, "
+        "file_vanished) "
+        "select f.source_file, f.sha256, $name, $synthetic, coalesce(r.n, 0), coalesce(l.n, 0), "
+        "coalesce(q.n, 0), current_timestamp, f.fingerprint, coalesce(removed.rows_removed, 0), "
+        f"false from read_files as f "
+        f"left join {read} as r using (source_file) left join {loaded} as l using (source_file) "
+        f"left join {quarantined} as q using (source_file) "
+        "left join removals as removed using (source_file)",
+        {"name": dataset_name, "synthetic": is_synthetic},
+    )
+    unbalanced = con.execute(
+        "select source_file, rows_read, rows_loaded, rows_quarantined from raw.load_audit "
+        "where source_file in (select source_file from read_files) "
+        "and rows_read <> rows_loaded + rows_quarantined order by source_file limit 5"
+    ).fetchall()
+    if unbalanced:
+        raise RuntimeError(f"loader error, nothing written: rows read <> loaded + quarantined "
+                           f"(file, read, loaded, quarantined): {unbalanced}")  # fmt: skip
+
+
 def _load_into(
     con: duckdb.DuckDBPyConnection,
     files: list[SourceFile],
@@ -453,13 +520,18 @@ def _load_into(
     """Plan, read, check and publish; return files read and removed, rows loaded and
     quarantined, and the files that lose rows."""
     _prepare_raw_schema(con)
-    to_read, to_remove, vanished = _plan(con, files, dataset_name)
+    reading = reading_fingerprint(dataset_name, is_synthetic, default_unit)
+    to_read, to_remove, vanished = _plan(con, files, dataset_name, reading)
     read_into_scratch(con, to_read, default_unit)
-    for table, rows in (("read_files", [[f.label, f.sha256] for f in to_read]),
-                        ("vanished_files", [list(item) for item in vanished.items()])):  # fmt: skip
-        con.execute(f"create or replace table scratch.{table} (source_file varchar, sha256 text)")
-        if rows:
-            con.executemany(f"insert into scratch.{table} values (?, ?)", rows)
+    con.execute("create or replace table scratch.read_files "
+                "(source_file varchar, sha256 varchar, fingerprint varchar)")  # fmt: skip
+    if to_read:
+        rows = [[f.label, f.sha256, file_fingerprint(f, reading)] for f in to_read]
+        con.executemany("insert into scratch.read_files values (?, ?, ?)", rows)
+    con.execute("create or replace table scratch.vanished_files (source_file varchar, sha256 text)")
+    if vanished:
+        con.executemany("insert into scratch.vanished_files values (?, ?)",
+                        [list(item) for item in vanished.items()])  # fmt: skip
     con.execute("create or replace table scratch.removed_files (source_file varchar)")
     if to_remove:
         con.executemany("insert into scratch.removed_files values (?)", [[x] for x in to_remove])
@@ -591,7 +663,7 @@ def main(argv: list[str] | None = None) -> int:
                       allow_removals=args.allow_removals,
                       accept_quarantined=args.accept_quarantined)  # fmt: skip
     except RawInputError as error:
-        print(error, file=sys.stderr)
+        print(f"load failed: {error}", file=sys.stderr)
         return 1
     for line in report.removal_lines():
         print(line)

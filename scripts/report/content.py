@@ -9,16 +9,20 @@ diagrams appear on many pages; they are built once and reused.
 from __future__ import annotations
 
 import unicodedata
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from scripts.reference.territoires_industrie import LIST_LABEL as TERRITOIRES_INDUSTRIE_LIST
 from scripts.report import charts
 from scripts.report import formatting as fmt
 from scripts.report.queries import Row, TerritoryKey, YearData
 
 FRANCE: TerritoryKey = ("country", "FR")
+# The title of the fiche the pages reproduce, which a page's title follows with its territory.
+FICHE_TITLE = "Les indicateurs clés : commerce extérieur — Territoires d'industrie"
 LEVEL_LABELS = {"department": "Département", "region": "Région", "country": "Pays"}
 FILE_PREFIXES = {"department": "departement", "region": "region"}
 TOP_PRODUCTS_IN_TABLE = 15
@@ -157,6 +161,7 @@ class SiteContent:
         self.data = data
         self.rendered = rendered
         self._flows: dict[tuple[TerritoryKey, str, bool], FlowBlock] = {}
+        self._territoire_departments: dict[str, list[TerritoryKey]] | None = None
 
     # -- links and names ----------------------------------------------------------------
 
@@ -814,12 +819,39 @@ class SiteContent:
         )
         return {"rows": rows, "chart": chart if rows else None}
 
+    def territoires_industrie(self, key: TerritoryKey) -> list[dict[str, Any]]:
+        """A department's Territoires d'industrie, each with the other departments it covers.
+
+        The fiche tells the reader of a territory spread over several
+        departments to read each department's page, so every page names the
+        others and links to those this site renders. A territory is known by
+        its name, which the seed's list gives once per territory.
+        """
+        if self._territoire_departments is None:
+            index: dict[str, list[TerritoryKey]] = defaultdict(list)
+            for other, row in sorted(self.data.territories.items()):
+                if other[0] == "department":
+                    for name in row["territoires_industrie"] or []:
+                        index[name].append(other)
+            self._territoire_departments = dict(index)
+        return [
+            {
+                "name": name,
+                "others": [
+                    {"code": other[1], "name": self.name(other), "url": self.link(other)}
+                    for other in self._territoire_departments.get(name, [])
+                    if other != key
+                ],
+            }
+            for name in self.data.territories[key]["territoires_industrie"] or []
+        ]
+
     # -- whole pages --------------------------------------------------------------------
 
     def territory_page(self, key: TerritoryKey) -> dict[str, Any]:
         """Everything the territory template needs for one page."""
         territory = self.data.territories[key]
-        level, code = key
+        level = key[0]
         figures = self.data.key_figures.get(key)
         region_key = ("region", territory["region_code"]) if level == "department" else None
         comparison_keys: list[TerritoryKey] = []
@@ -829,10 +861,12 @@ class SiteContent:
             comparison_keys = [FRANCE]
         page: dict[str, Any] = {
             "key": key,
-            "title": f"{territory['territory_name']} ({code})"
-            if level != "country"
-            else territory["territory_name"],
+            "title": f"{FICHE_TITLE} — {territory['territory_name']}",
             "territory": territory,
+            "territoires_industrie": self.territoires_industrie(key)
+            if level == "department"
+            else [],
+            "territoires_industrie_list": TERRITOIRES_INDUSTRIE_LIST,
             "level_label": LEVEL_LABELS[level],
             "region_url": self.link(region_key) if region_key else None,
             "france_url": self.link(FRANCE) if key != FRANCE else None,
