@@ -26,7 +26,7 @@ from types import ModuleType
 import duckdb
 import pytest
 
-from scripts import run_pipeline
+from scripts.pipeline import build as run_pipeline
 
 FIXTURE = Path(__file__).parent / "fixtures" / "customs_real"
 
