@@ -71,8 +71,19 @@ def test_flow_diagram_of_loiret_has_ten_products_ten_countries_and_autres(
         "from marts.territory_flow_links where territory_level = 'department' "
         "and territory_code = '45' and year = 2024 and flow = 'export'"
     ).fetchone()
-    assert (products, countries, flagged) == (11, 11, 5)
+    # 10 products + Autres; 10 countries + Autres + the node of the special
+    # codes (the sample draws QU and QS, which are not countries)
+    assert (products, countries, flagged) == (11, 12, 5)
     assert _round(total / Decimal(10**6), 1) == Decimal("13225.3")
+    named = warehouse.execute(
+        "select distinct f.country_code, c.country_group from marts.territory_flow_links as f "
+        "left join intermediate.int_countries_by_year as c "
+        "on f.country_code = c.country_code and f.year = c.year "
+        "where f.territory_level = 'department' and f.territory_code = '45' and f.year = 2024 "
+        "and f.flow = 'export' "
+        "and f.country_rank is not null"
+    ).fetchall()
+    assert len(named) == 10 and {group for _, group in named} == {"country"}
 
 
 def test_france_includes_trade_allocated_to_no_department(

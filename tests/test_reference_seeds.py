@@ -127,6 +127,17 @@ def test_eu_membership_iso_codes_and_groups() -> None:
     assert rows[("AN", "190001")]["iso_alpha3"] == ""  # Netherlands Antilles, ended 2012
     for code in ("QU", "QS", "EU", "FR"):
         assert {r["country_group"] for (c, _), r in rows.items() if c == code} == {"special"}
+    # the EU side of each code (is_intra_eu): member states, and the special
+    # codes of intra-EU trade; QU (side unknown) and the extra-EU codes outside
+    intra = {code for (code, _), r in rows.items() if r["is_intra_eu"] == "true"}
+    assert eu < intra and "GB" not in intra
+    assert {"QR", "QV", "QY", "EU", "FR"} <= intra
+    assert not {"QU", "QS", "QW", "QZ", "QP", "QQ", "QT"} & intra
+    assert seeds.INTRA_EU_SPECIAL.issubset(seeds.SPECIAL_COUNTRIES)
+    # XI is Saint-Martin (southern part) until 2005-12 in the annex: no Northern Ireland
+    assert [(r["valid_to"], r["country_name"]) for (c, _), r in rows.items() if c == "XI"] == [
+        ("200512", "Saint-Martin, partie méridionale")
+    ]
 
 
 def test_departments_are_the_customs_departments_under_the_warehouse_codes() -> None:

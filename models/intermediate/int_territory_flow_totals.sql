@@ -48,8 +48,8 @@ final as (
         territories.territory_level,
         territories.territory_code,
         years.year,
-        cast(coalesce(totals.exports_eur, 0) as decimal(18, 2)) as exports_eur,
-        cast(coalesce(totals.imports_eur, 0) as decimal(18, 2)) as imports_eur
+        cast(coalesce(totals.exports_eur, 0) as decimal(18, 3)) as exports_eur,
+        cast(coalesce(totals.imports_eur, 0) as decimal(18, 3)) as imports_eur
     from territories
     cross join years
     left join totals

@@ -29,14 +29,17 @@ territories as (
 
 ),
 
+-- Each total rounded to the cent once, here, from its exact sum; every
+-- figure below (balance, shares, changes, unallocated trade) is derived from
+-- these rounded totals, so that the figures of a page add up.
 flow_totals as (
 
     select
         territory_level,
         territory_code,
         year,
-        exports_eur,
-        imports_eur
+        cast(exports_eur as decimal(18, 2)) as exports_eur,
+        cast(imports_eur as decimal(18, 2)) as imports_eur
     from {{ ref('int_territory_flow_totals') }}
 
 ),

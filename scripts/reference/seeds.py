@@ -113,6 +113,17 @@ SPECIAL_COUNTRIES: dict[str, str] = {
     "YT": "Mayotte, a French department",
 }
 
+# Which side of the EU27 / extra-EU split each code counts on (is_intra_eu),
+# besides the 26 other member states. The codes of intra-EU trade whose
+# partner is not named (stores and bunkering QR, not determined QV and QY,
+# the Union as a whole EU) are trade with the Union; France itself (goods
+# returned) and its overseas departments lie inside it. Every other special
+# code (not determined QU, extra-EU QS, QW, QZ, high seas QP, corrections
+# QQ, stores QT) counts outside: the customs tie it to no member state.
+INTRA_EU_SPECIAL: frozenset[str] = frozenset(
+    {"QR", "QV", "QY", "EU", "FR", "GP", "MQ", "GF", "RE", "YT"}
+)
+
 # ------------------------------------------------------------------ products
 
 # A38 division of each CPF/NAF division (two digits), INSEE's NA 2008: the
@@ -206,7 +217,7 @@ NON_COG_NAME_TYPES: dict[str, int] = {"99": 3}
 # ------------------------------------------------------------------- outputs
 
 COUNTRY_COLUMNS = ("country_code", "valid_from", "valid_to", "country_name", "iso_alpha3",
-                   "is_eu27", "country_group")  # fmt: skip
+                   "is_eu27", "is_intra_eu", "country_group")  # fmt: skip
 A129_COLUMNS = ("a129_code", "a129_label", "a38_code", "valid_from", "valid_to")
 CPF4_COLUMNS = ("cpf4_code", "cpf4_label", "a129_code", "valid_from", "valid_to")
 DEPARTMENT_COLUMNS = ("department_code", "department_name", "region_code",
@@ -362,6 +373,7 @@ def build_countries(annex: Annex) -> list[dict[str, str]]:
             "iso_alpha3": iso.alpha_3 if iso else "",
             # FR is France's own goods coming back, not a partner: never an EU partner
             "is_eu27": "true" if code in EU27 and code not in SPECIAL_COUNTRIES else "false",
+            "is_intra_eu": "true" if code in EU27 or code in INTRA_EU_SPECIAL else "false",
             "country_group": "special" if code in SPECIAL_COUNTRIES else "country",
         })  # fmt: skip
     rows.sort(key=lambda r: (r["country_code"], int(r["valid_from"])))
