@@ -7,25 +7,27 @@ PY := $(VENV)/bin/python
 
 .PHONY: build test lint setup setup-spark clean parquet docs
 
-$(VENV)/.installed: requirements.txt
+# The project and its dependencies (pyproject.toml), at the exact versions
+# pinned in requirements.txt, which serves as the constraints file.
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -c requirements.txt -e ".[dev]"
 	touch $@
 
 setup: $(VENV)/.installed
 
 setup-spark: setup
-	$(PY) -m pip install --quiet -r requirements-spark.txt
+	$(PY) -m pip install --quiet -c requirements.txt -c requirements-spark.txt -e ".[dev,spark]"
 
 build: setup
-	$(PY) -m scripts.run_pipeline
+	$(VENV)/bin/trade build
 
 test: setup
 	$(PY) -m pytest
 
 parquet: setup
-	$(PY) -m scripts.export_parquet
+	$(VENV)/bin/trade export
 
 docs: setup
 	$(VENV)/bin/dbt docs generate --profiles-dir .

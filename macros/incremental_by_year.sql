@@ -9,7 +9,7 @@
     rows differs from the model's copy, or when the model has no row for it
     yet: a new or revised file is loaded with a new load time, so its year is
     caught, and so is a year that lost rows. A year that disappears from the
-    raw rows altogether is never selected; scripts/build_state.py runs a full
+    raw rows altogether is never selected; scripts/pipeline/state.py runs a full
     refresh in that case, when raw files vanished, when the raw layer changed
     outside the main job, and whenever the dbt project itself changed.
 #}

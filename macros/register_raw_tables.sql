@@ -1,7 +1,7 @@
 {#
     Spark's raw layer: the customs source tables (models/staging/_sources.yml)
     as tables over Parquet files, one folder per table under `location`, read
-    by Spark's own Parquet reader. scripts/spark_raw.py writes those folders
+    by Spark's own Parquet reader. scripts/pipeline/spark.py writes those folders
     from a DuckDB warehouse the loader has filled and validated, then runs
 
         dbt run-operation register_raw_tables --target spark --args "{location: <folder>}"
@@ -18,7 +18,7 @@
 {% macro default__register_raw_tables(location) %}
     {{ exceptions.raise_compiler_error(
         "register_raw_tables is for Spark targets: on " ~ target.type
-        ~ " scripts/load_raw.py writes the raw tables itself"
+        ~ " scripts/ingest/load.py writes the raw tables itself"
     ) }}
 {% endmacro %}
 

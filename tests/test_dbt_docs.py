@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 from scripts.paths import PROJECT_DIR
-from scripts.run_pipeline import dbt_command
+from scripts.pipeline.build import dbt_command
 
 
 def test_docs_catalog_covers_every_mart(warehouse_file: Path, tmp_path: Path) -> None:

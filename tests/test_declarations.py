@@ -18,9 +18,12 @@ import duckdb
 import numpy as np
 import pytest
 
-from scripts import generate_sample, load_raw, raw_layout, run_pipeline
-from scripts.load_raw import RawInputError
-from scripts.raw_files import recognise
+from scripts.ingest import layout as raw_layout
+from scripts.ingest import load as load_raw
+from scripts.ingest.files import recognise
+from scripts.ingest.load import RawInputError
+from scripts.pipeline import build as run_pipeline
+from scripts.sample import generate as generate_sample
 
 FIXTURE = Path(__file__).parent / "fixtures" / "layouts" / "declarations"
 HEADER = ";".join(raw_layout.DECLARATIONS_HEADER)

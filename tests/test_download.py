@@ -21,7 +21,7 @@ from typing import ClassVar
 
 import pytest
 
-from scripts.download_customs import (
+from scripts.ingest.download import (
     DEFAULT_CONFIG,
     ConfigError,
     ContentError,
@@ -35,7 +35,7 @@ from scripts.download_customs import (
     parse_config,
     read_config,
 )
-from scripts.raw_layout import fixed_layout_for
+from scripts.ingest.layout import fixed_layout_for
 
 PAYLOAD = b"PK\x03\x04 fixture bytes " * 500
 

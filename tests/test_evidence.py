@@ -1,15 +1,15 @@
-"""The Evidence project in reports/, checked without Node against the session's warehouse.
+"""The Evidence project in reports/evidence/, checked without Node against the session's warehouse.
 
 Evidence itself cannot run offline (its DuckDB-wasm downloads the Parquet
 extension), so this test does, in Python, what ``npm run sources`` and a visit
 of each page do with the same files:
 
-1. every source query (reports/sources/<source>/*.sql) runs against the
+1. every source query (reports/evidence/sources/<source>/*.sql) runs against the
    warehouse, and its rows land in an in-memory DuckDB under the source's name
    (``marts``), typed the way Evidence's DuckDB connector types them (every
    number a DOUBLE, timestamps without zone): what the pages query in the
    browser;
-2. every page (reports/pages/**/*.md, partials injected) is read the way
+2. every page (reports/evidence/pages/**/*.md, partials injected) is read the way
    Evidence's preprocessor reads it: the files its front matter lists from
    reports/queries/, its inline ```sql blocks, query chaining (``${name}``),
    then the template literal: route parameters (``${params.x}``) and inputs
@@ -39,16 +39,17 @@ import duckdb
 import pytest
 import yaml
 
-from scripts import report_queries
 from scripts.paths import PROJECT_DIR
+from scripts.report import queries as report_queries
 
 pytestmark = pytest.mark.slow
 
-REPORTS = PROJECT_DIR / "reports"
-PAGES = REPORTS / "pages"
-PARTIALS = REPORTS / "partials"
-QUERIES = REPORTS / "queries"
-SOURCES = REPORTS / "sources"
+EVIDENCE = PROJECT_DIR / "reports" / "evidence"
+PAGES = EVIDENCE / "pages"
+PARTIALS = EVIDENCE / "partials"
+# The shared SQL contract; the Evidence project reaches it through a symlink.
+QUERIES = PROJECT_DIR / "reports" / "queries"
+SOURCES = EVIDENCE / "sources"
 
 # Departments (mainland, Corsica as the customs publish it, overseas), regions
 # (Corsica's has one department) and France: the route parameters of the
@@ -693,3 +694,10 @@ def test_shared_queries_give_the_same_rows_in_evidence_and_in_the_renderer(
                         assert math.isclose(other, _plain(value), rel_tol=1e-12), (name, column)
                     elif column != "loaded_at":
                         assert _plain(value) == other, (name, column)
+
+
+def test_evidence_reads_the_shared_queries_folder() -> None:
+    """Evidence looks for queries/ in its own folder; it must be reports/queries itself."""
+    link = EVIDENCE / "queries"
+    assert link.is_symlink(), "reports/evidence/queries must link to the shared SQL"
+    assert link.resolve() == QUERIES.resolve()

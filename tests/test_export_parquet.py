@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scripts.export_parquet import MANIFEST, export_marts
+from scripts.pipeline.parquet import MANIFEST, export_marts
 
 
 @pytest.fixture(scope="module")

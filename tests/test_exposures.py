@@ -73,7 +73,7 @@ def test_static_pages_exposure_lists_the_marts_of_reports_queries() -> None:
 def test_evidence_exposure_lists_the_marts_of_its_sources() -> None:
     # Evidence reads the warehouse only through its source queries, copied to
     # Parquet by `npm run sources`; its pages query those copies.
-    read = marts_read_by(sorted((REPORTS / "sources").rglob("*.sql")))
+    read = marts_read_by(sorted((REPORTS / "evidence" / "sources").rglob("*.sql")))
     assert read and read <= all_marts(), read - all_marts()
     assert exposure_refs()["evidence_site"] == read
 

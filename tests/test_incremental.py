@@ -19,8 +19,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scripts import build_state, generate_sample, load_raw, raw_layout, run_pipeline
+from scripts.ingest import layout as raw_layout
+from scripts.ingest import load as load_raw
 from scripts.paths import PROJECT_DIR
+from scripts.pipeline import build as run_pipeline
+from scripts.pipeline import state as build_state
+from scripts.sample import generate as generate_sample
 
 FIRST, LAST = 2022, 2024
 #: Columns that record when something was loaded, not what the data says.

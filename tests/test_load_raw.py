@@ -9,8 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scripts import load_raw, run_pipeline
-from scripts.load_raw import RawInputError
+from scripts.ingest import load as load_raw
+from scripts.ingest.load import RawInputError
+from scripts.pipeline import build as run_pipeline
 
 HEADER = "Flux;Annee;Departement;Code A129;Code Pays;Valeur"
 GOOD_ROWS = [

@@ -25,10 +25,12 @@ from types import ModuleType
 import duckdb
 import pytest
 
-from scripts import load_raw, render_reports, run_pipeline
-from scripts.load_raw import RawInputError
+from scripts.ingest import load as load_raw
+from scripts.ingest.load import RawInputError
 from scripts.paths import PROJECT_DIR, SEEDS_DIR
-from scripts.report_content import page_filename
+from scripts.pipeline import build as run_pipeline
+from scripts.report import render as render_reports
+from scripts.report.content import page_filename
 
 FIXTURE = Path(__file__).parent / "fixtures" / "customs_real"
 RAW = FIXTURE / "raw"

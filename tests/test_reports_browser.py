@@ -71,7 +71,7 @@ def chromium(profile: Path, *args: str, timeout: int = 180) -> subprocess.Comple
 def site(warehouse_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three pages and their PDFs, rendered by the command line as a user would."""
     out = tmp_path_factory.mktemp("browser") / "site"
-    command = [sys.executable, "-m", "scripts.render_reports", "--warehouse", str(warehouse_file)]
+    command = [sys.executable, "-m", "scripts.report.render", "--warehouse", str(warehouse_file)]
     command += ["--out", str(out), "--pdf"]
     for territory in PAGES:
         command += ["--territory", territory]

@@ -20,7 +20,7 @@ import duckdb
 import pytest
 from test_reports import Page, fr_million, fr_number, fr_percent, query
 
-from scripts.render_reports import render_site
+from scripts.report.render import render_site
 
 pytestmark = pytest.mark.slow
 
@@ -413,5 +413,5 @@ def test_index_ranking_view(site: dict[str, Any], marts: dict[str, Any]) -> None
 
 
 def test_every_territory_page_is_rendered(site: dict[str, Any]) -> None:
-    # Render time is measured by scripts/benchmark.py, never asserted here.
+    # Render time is measured by scripts/bench/benchmark.py, never asserted here.
     assert site["report"].page_count == 120

@@ -20,9 +20,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scripts import generate_sample, raw_layout
-from scripts.build_reference_seeds import ANNEX_DIR, ANNEXES
+from scripts.ingest import layout as raw_layout
 from scripts.paths import SEEDS_DIR
+from scripts.reference.seeds import ANNEX_DIR, ANNEXES
+from scripts.sample import generate as generate_sample
 
 YEARS = range(2020, 2025)
 FLOW_NAMES = {"E": "export", "I": "import"}

@@ -4,7 +4,7 @@ The synthetic sample of the test session is built twice. DuckDB: the main
 pipeline (raw load, dbt build), the session's warehouse every other test
 reads (tests/conftest.py). Spark: a local PySpark started by dbt-spark's
 session method, whose raw tables are that warehouse's raw tables exported to
-Parquet and read by Spark's own reader (scripts/spark_raw.py), then ``dbt
+Parquet and read by Spark's own reader (scripts/pipeline/spark.py), then ``dbt
 build --target spark``: every seed, model, generic test, unit test and
 singular (reconciliation) test of the project, on Spark.
 
@@ -32,8 +32,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scripts import spark_raw
 from scripts.paths import PROJECT_DIR
+from scripts.pipeline import spark as spark_raw
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 

@@ -1,0 +1,1 @@
+"""Getting customs files into the warehouse: their layouts, reading, checks, load and download."""

@@ -1,0 +1,383 @@
+"""Row-level checks of incoming raw customs rows, as one set-based SQL statement.
+
+Why SQL and not Python: millions of rows are checked in about a second by
+DuckDB, and every check names the published column and the reason, so the
+problems can be reported to a user or kept in the quarantine table with the
+file and line they came from. Codes are judged after the same normalisation
+staging applies (trimmed, upper case, department "1" is "01").
+
+Declaration-level rows (layout ``declarations``) are many per flow, year,
+department, product and country: their key also holds the month and the line
+number, the month must be 1 to 12 and the line number a positive integer.
+Rows of the other layouts have neither (NULL), and their key is unchanged.
+
+Rows of the published regional file (layout ``regional``) carry a quarter and
+a CPF4 code in their key, the customs' own department and region codes, and a
+mass; rows of the national file go to their own table and are keyed by flow,
+year, month, NC8 and country. Codes are judged against the reference seeds,
+which ``scripts/reference/seeds.py`` builds from the customs' own
+annexes: a country must be valid in the row's quarter, month or year (the
+annex gives each code its validity period; XS is Saba until 2005 and Serbia
+since). Problems of a label annex refuse the load even in quarantine mode: a
+label file half loaded would silently relabel the marts.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from scripts.ingest import layout as raw_layout
+from scripts.paths import SEEDS_DIR
+
+#: Seeds the checks read (built from the customs annexes, see build_reference_seeds).
+SEED_FILES = {
+    "departments": "departments.csv",
+    "products": "products_a129.csv",
+    "cpf4": "products_cpf4.csv",
+    "countries": "countries.csv",
+}
+
+
+def _normalised(column: str) -> str:
+    """SQL for a code as staging normalises it (trimmed, upper case)."""
+    return f"upper(trim({column}))"
+
+
+def _department_normalised(column: str = "department_code") -> str:
+    """Department codes keep their leading zero: '1' and '01' are both Ain."""
+    code = _normalised(column)
+    return f"case when regexp_full_match({code}, '[0-9]') then '0' || {code} else {code} end"
+
+
+#: A non-negative number with at most three decimals, once spaces and commas are normalised.
+NUMBER = "[0-9]+(\\.[0-9]{1,3})?"
+
+
+def decimal_text(column: str) -> str:
+    """SQL for a published number as plain digits and a point: '1 234,5' -> '1234.5'.
+
+    French files write decimal commas and may group thousands with spaces: a
+    plain, a no-break (U+00A0) or a narrow no-break one (U+202F, what French
+    typography and recent spreadsheet locales use).
+    """
+    return (f"replace(replace(replace(replace(trim({column}), ' ', ''), chr(160), ''), "
+            f"chr(8239), ''), ',', '.')")  # fmt: skip
+
+
+#: A month as declaration files may write it: 1 to 12, with or without a leading zero.
+MONTH = "0?[1-9]|1[0-2]"
+#: A declaration line number: a positive integer.
+LINE_NUMBER = "0*[1-9][0-9]*"
+
+
+def _number_normalised(column: str) -> str:
+    """SQL for a published integer without leading zeros ('07' is '7'); other text trimmed."""
+    return f"coalesce(cast(try_cast(trim({column}) as hugeint) as varchar), trim({column}))"
+
+
+def key_expression() -> str:
+    """The normalised key of a trade row: flow, year, department, product, country, month,
+    line, quarter, CPF4.
+
+    Month and line number are NULL for departmental rows, quarter and CPF4 for
+    all but the regional layout, and ``concat_ws`` skips NULLs, so each layout
+    keeps its own key: five codes for a yearly departmental value, seven for a
+    declaration line, seven for a quarterly CPF4 value of the regional file.
+    """
+    return ", ".join(
+        [_normalised("flow_code"), "trim(year)", _department_normalised(),
+         _normalised("product_code"), _normalised("country_code"),
+         _number_normalised("month"), _number_normalised("line_number"),
+         "'q' || " + _number_normalised("quarter"), _normalised("cpf4_code")]
+    )  # fmt: skip
+
+
+def _quoted(column: str) -> str:
+    return f"coalesce('''' || {column} || '''', 'NULL')"
+
+
+def _column(raw: str) -> str:
+    """SQL naming a raw column as the row's file names it: a header, or a field position."""
+    cases = []
+    for layout in (raw_layout.REGIONAL, raw_layout.NATIONAL):
+        for fields in layout.field_lists():
+            if raw in fields:
+                name = raw_layout.layout_label(layout, fields)
+                position = fields.index(raw) + 1
+                cases.append(f"when layout = '{name}' then 'field {position} ({raw})'")
+    legacy = raw_layout.DECLARATIONS.required.get(raw, (raw,))[0].replace("'", "''")
+    return f"case {' '.join(cases)} else '{legacy}' end" if cases else f"'{legacy}'"
+
+
+def _valid_integer(column: str, pattern: str) -> str:
+    """SQL for a field as an integer when it matches ``pattern``, else NULL.
+
+    Only a well-formed field is cast, so a year, quarter or month of twenty
+    digits is reported by its own check instead of overflowing the arithmetic.
+    """
+    return (f"case when regexp_full_match(trim({column}), '{pattern}') "
+            f"then cast(trim({column}) as integer) end")  # fmt: skip
+
+
+def _period(month_start: str, month_end: str) -> tuple[str, str]:
+    """First and last YYYYMM of a row's period, as integers (NULL when the year is bad).
+
+    Columns are those of the row being checked, aliased ``t``.
+    """
+    year = _valid_integer("t.year", "(19|20)[0-9]{2}")
+    return f"{year} * 100 + {month_start}", f"{year} * 100 + {month_end}"
+
+
+#: Quarter and month of a row, as integers when they are valid ones.
+_QUARTER = _valid_integer("t.quarter", "0?[1-4]")
+_MONTH = _valid_integer("t.month", MONTH)
+TRADE_PERIOD = _period(
+    f"coalesce(({_QUARTER} - 1) * 3 + 1, {_MONTH}, 1)",
+    f"coalesce({_QUARTER} * 3, {_MONTH}, 12)",
+)
+NATIONAL_PERIOD = _period(_MONTH, _MONTH)
+
+
+def _common_checks(table: str, period: tuple[str, str]) -> list[str]:
+    """Checks every trade row shares, whichever table it goes to."""
+    flows = ", ".join(f"'{code}'" for code in raw_layout.FLOW_CODES)
+    flow_list = ", ".join(raw_layout.FLOW_CODES)
+    start, end = period
+    return [
+        f"""select source_file, source_line, {_column("flow_code")},
+        'unknown flow ' || {_quoted("flow_code")} || ' (expected one of {flow_list})'
+    from {table} where coalesce({_normalised("flow_code")}, '') not in ({flows})""",
+        f"""select source_file, source_line, {_column("flow_code")},
+        'flow ' || {_quoted("flow_code")} || ' in a file whose name says '
+        || case file_flow when 'E' then 'exports (E)' else 'imports (I)' end
+    from {table} where file_flow is not null
+        and {_normalised("flow_code")} in ({flows}) and {_normalised("flow_code")} <> file_flow""",
+        f"""select source_file, source_line, {_column("year")},
+        'year ' || {_quoted("year")} || ' is not a four-digit year'
+    from {table} where not coalesce(regexp_full_match(trim(year), '(19|20)[0-9]{{2}}'), false)""",
+        f"""select source_file, source_line, {_column("year")},
+        'year ' || {_quoted("year")} || ' is not the year of the file (' || file_year || ')'
+    from {table}
+    where regexp_full_match(trim(year), '(19|20)[0-9]{{2}}') and trim(year) <> file_year""",
+        f"""select source_file, source_line, {_column("product_code")},
+        'unknown A129 product code ' || {_quoted("product_code")}
+    from {table} where (layout <> 'national_8_fields' or product_code is not null)
+        and coalesce({_normalised("product_code")}, '') not in (select * from products)""",
+        f"""select source_file, source_line, {_column("country_code")},
+        case when {_normalised("country_code")} in (select country_code from countries)
+            then 'country code ' || {_quoted("country_code")} || ' is not valid in '
+                || case when {start} = {end} then cast({start} as varchar)
+                    else cast({start} as varchar) || '-' || cast({end} as varchar) end
+                || ' (Libelle_PAYS.txt validity: ' || (select string_agg(
+                    cast(c.valid_from as varchar) || '-' || cast(c.valid_to as varchar), ', '
+                    order by c.valid_from) from countries as c
+                    where c.country_code = {_normalised("t.country_code")}) || ')'
+            else 'unknown country code ' || {_quoted("country_code")} end
+    from {table} as t
+    -- columns of the row are qualified (t.): countries has a country_code too
+    where regexp_full_match(trim(t.year), '(19|20)[0-9]{{2}}') and not exists (
+        select 1 from countries as c
+        where c.country_code = {_normalised("t.country_code")}
+            and c.valid_from <= coalesce({end}, 999912)
+            and c.valid_to >= coalesce({start}, 0)
+    )""",
+        f"""select source_file, source_line, {_column("value")},
+        'value ' || {_quoted("value")} || ' is not a non-negative number with at most 3 decimals'
+    from {table}
+    where not coalesce(regexp_full_match({decimal_text("value")}, '{NUMBER}'), false)""",
+        f"""select source_file, source_line, {_column("mass_kg")},
+        'mass ' || {_quoted("mass_kg")} || ' is not a non-negative number of kilograms'
+    from {table} where mass_kg is not null
+        and not coalesce(regexp_full_match({decimal_text("mass_kg")}, '{NUMBER}'), false)""",
+    ]
+
+
+def problems_query() -> str:
+    """One row per problem in the incoming rows: file, line, column or field, reason, fatal.
+
+    ``kept``, ``kept_national`` and ``kept_annex`` hold the raw rows that stay
+    in the warehouse (files not being replaced), so a key that a new file
+    repeats from an old one is caught too. Every copy of a duplicated key among
+    incoming rows is a problem: which copy is right cannot be known.
+    """
+    declarations = f"'{raw_layout.DECLARATIONS.name}'"
+    columns = ", ".join(raw_layout.RAW_COLUMNS)
+    key = key_expression()
+    national_key = ", ".join(
+        [_normalised("flow_code"), "trim(year)", _number_normalised("month"),
+         _normalised("nc8_code"), _normalised("country_code")]
+    )  # fmt: skip
+    trade_checks = [
+        *_common_checks("incoming", TRADE_PERIOD),
+        f"""select source_file, source_line, {_column("department_code")},
+        'unknown department code ' || {_quoted("department_code")}
+        || case when layout = 'regional'
+            then ' (the regional file uses the codes of Departement_region.txt)' else '' end
+    from incoming
+    where coalesce({_department_normalised()}, '') not in (
+        select code from departments where is_customs_code or layout <> 'regional'
+    )""",
+        f"""select i.source_file, i.source_line, {_column("region_code")},
+        'region ' || {_quoted("i.region_code")} || ' is not the DGDDI region of department '
+        || {_quoted("i.department_code")} || ' (' || d.customs_region_code
+        || ' in Departement_region.txt)'
+    from incoming as i
+    inner join departments as d on d.code = {_department_normalised("i.department_code")}
+    where i.layout = 'regional' and coalesce(trim(i.region_code), '') <> d.customs_region_code""",
+        f"""select source_file, source_line, {_column("quarter")},
+        'quarter ' || {_quoted("quarter")} || ' is not a quarter (1 to 4)'
+    from incoming
+    where layout = 'regional'
+        and not coalesce(regexp_full_match(trim(quarter), '0?[1-4]'), false)""",
+        f"""select source_file, source_line, {_column("cpf4_code")},
+        'unknown CPF4 product code ' || {_quoted("cpf4_code")}
+    from incoming
+    where layout = 'regional'
+        and coalesce({_normalised("cpf4_code")}, '') not in (select cpf4_code from cpf4)""",
+        f"""select source_file, source_line, 'Mois',
+        'month ' || {_quoted("month")} || ' is not a month (1 to 12)'
+    from incoming
+    where layout = {declarations}
+        and not coalesce(regexp_full_match(trim(month), '{MONTH}'), false)""",
+        f"""select source_file, source_line, 'Numero de ligne',
+        'line number ' || {_quoted("line_number")} || ' is not a positive integer'
+    from incoming
+    where layout = {declarations}
+        and not coalesce(regexp_full_match(trim(line_number), '{LINE_NUMBER}'), false)""",
+        """select source_file, source_line, 'key',
+        'duplicate key (' || case key_kind
+            when 'declaration' then 'flow, year, month, department, product, country, line number'
+            when 'regional' then 'flow, year, quarter, department, CPF4, country'
+            else 'flow, year, department, product, country' end
+        || '): ' || copies || ' copies, first at ' || seen_at
+    from duplicated where is_new""",
+    ]
+    national_checks = [
+        *_common_checks("incoming_national", NATIONAL_PERIOD),
+        f"""select source_file, source_line, {_column("month")},
+        'month ' || {_quoted("month")} || ' is not a month (01 to 12)'
+    from incoming_national where not coalesce(regexp_full_match(trim(month), '{MONTH}'), false)""",
+        """select source_file, source_line, 'key',
+        'duplicate line (flow, year, month, NC8, country): ' || copies
+        || ' copies, first at ' || seen_at
+    from national_duplicated where is_new""",
+    ]
+    annex_checks = [
+        """select source_file, source_line, 'field 1 (code)', 'empty code in the '
+        || annex || ' annex'
+    from incoming_annex where coalesce(trim(code), '') = ''""",
+        """select source_file, source_line, 'field 3 (valid_from)', 'validity '
+        || coalesce(valid_from, 'NULL') || ' - ' || coalesce(valid_to, 'NULL')
+        || ' is not two periods YYYYMM (or YYYY) in order'
+    from incoming_annex
+    where annex <> 'DEPARTEMENT' and not coalesce(
+        regexp_full_match(trim(valid_from), '[0-9]{4}([0-9]{2})?')
+        and regexp_full_match(trim(valid_to), '[0-9]{4}([0-9]{2})?')
+        and trim(valid_from) <= trim(valid_to), false)""",
+        """select source_file, source_line, 'field 3 (region_code)',
+        'department ' || coalesce(code, 'NULL') || ' has no region code'
+    from incoming_annex where annex = 'DEPARTEMENT' and coalesce(trim(region_code), '') = ''""",
+        """select source_file, source_line, 'key', 'duplicate ' || annex
+        || ' code and validity start: ' || copies || ' copies, first at ' || seen_at
+    from annex_duplicated where is_new""",
+    ]
+    unions = "\n    union all\n    ".join(
+        [f"select *, false as fatal from ({q}) as {_NAMES}" for q in trade_checks + national_checks]
+        + [f"select *, true as fatal from ({q}) as {_NAMES}" for q in annex_checks]
+    )
+    return f"""
+    with departments as (
+        -- the customs' codes (9A...) and the warehouse's (971...): the older
+        -- header-based layouts may write either, the regional file only the first
+        select customs_department_code as code, customs_region_code, true as is_customs_code
+        from read_csv($departments, all_varchar=true)
+        union all
+        select department_code, customs_region_code, false
+        from read_csv($departments, all_varchar=true)
+        where customs_department_code <> department_code
+        union all select '{raw_layout.UNALLOCATED_DEPARTMENT}', null, false
+    ),
+    products as (select a129_code from read_csv($products, all_varchar=true)),
+    cpf4 as (select cpf4_code from read_csv($cpf4, all_varchar=true)),
+    countries as (
+        select country_code, cast(valid_from as integer) as valid_from,
+            cast(valid_to as integer) as valid_to
+        from read_csv($countries, all_varchar=true)
+    ),
+    keyed as (
+        -- one key per row, as a single string: a hash aggregate over it spills to
+        -- disk when memory is short, where a window over millions of rows cannot
+        select concat_ws('|', {key}) as row_key, source_file, source_line, is_new,
+            case when line_number is not null then 'declaration'
+                when quarter is not null or cpf4_code is not null then 'regional'
+                else 'yearly' end as key_kind
+        from (
+            select {columns}, source_file, source_line, true as is_new from incoming
+            union all
+            select {columns}, source_file, source_line, false from kept
+        )
+    ),
+    duplicated as ({_duplicates("keyed", ("key_kind",))}),
+    national_keyed as (
+        select concat_ws('|', {national_key}) as row_key, source_file, source_line, is_new
+        from (
+            select {", ".join(raw_layout.NATIONAL_COLUMNS)}, source_file, source_line,
+                true as is_new from incoming_national
+            union all
+            select {", ".join(raw_layout.NATIONAL_COLUMNS)}, source_file, source_line, false
+            from kept_national
+        )
+    ),
+    national_duplicated as ({_duplicates("national_keyed", ())}),
+    annex_keyed as (
+        select concat_ws('|', annex, upper(trim(code)), trim(valid_from)) as row_key, annex,
+            source_file, source_line, is_new
+        from (
+            select annex, code, valid_from, source_file, source_line, true as is_new
+            from incoming_annex
+            union all
+            select annex, code, valid_from, source_file, source_line, false from kept_annex
+        )
+    ),
+    annex_duplicated as ({_duplicates("annex_keyed", ("annex",))})
+    {unions}
+    """
+
+
+#: The columns of every check, named once for the union.
+_NAMES = "problem(source_file, source_line, column_name, reason)"
+
+
+def _duplicates(keyed: str, carried: tuple[str, ...]) -> str:
+    """The rows of ``keyed`` whose key repeats, each with the copies and where they are.
+
+    ``seen_at`` names the first three copies (file and line), so that a trade
+    arriving in two files, or in two layouts, is reported with both files
+    whichever copy the message is about. Only the few duplicated rows are
+    ordered; ``carried`` columns of ``keyed`` are kept for the message.
+    """
+    extra = "".join(f"k.{column}, " for column in carried)
+    place = "k.source_file || ', line ' || k.source_line"
+    window = ("over (partition by k.row_key order by k.source_file, k.source_line rows between "
+              "unbounded preceding and unbounded following)")  # fmt: skip
+    return f"""
+        select k.row_key, {extra}k.source_file, k.source_line, k.is_new, d.copies,
+            first_value({place}) {window}
+            || coalesce(', then at ' || nth_value({place}, 2) {window}, '')
+            || coalesce('; ' || nth_value({place}, 3) {window}, '')
+            || case when d.copies > 3 then ' and ' || (d.copies - 3) || ' more' else '' end
+            as seen_at
+        from {keyed} as k
+        inner join (
+            select row_key, count(*) as copies from {keyed} group by row_key having count(*) > 1
+        ) as d using (row_key)
+    """
+
+
+def find_problems(con: duckdb.DuckDBPyConnection) -> int:
+    """Fill ``scratch.problems`` from the incoming and kept rows; return its size."""
+    con.execute(
+        f"create or replace table scratch.problems as {problems_query()}",
+        {name: str(SEEDS_DIR / file) for name, file in SEED_FILES.items()},
+    )
+    return int(con.execute("select count(*) from problems").fetchone()[0])

@@ -1,0 +1,166 @@
+"""The main job: raw customs files -> DuckDB raw layer -> dbt build -> report pages.
+
+Why one script: a new user runs one command (``make build``) and gets the
+whole warehouse from the embedded synthetic sample, and CI, the tests and the
+benchmark run the very same steps. The warehouse is built into a new file
+next to the target and moved into place only when every step has passed, so a
+failed build (a refused raw file, a failing dbt test) leaves the previous
+warehouse exactly as it was, and a reader never sees a half-built one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from scripts.ingest import layout as raw_layout
+from scripts.ingest import load as load_raw
+from scripts.paths import PROJECT_DIR, SAMPLE_RAW_DIR, raw_dir, warehouse_path
+from scripts.pipeline import parquet as export_parquet
+from scripts.pipeline import state as build_state
+from scripts.report import render as render_reports
+from scripts.sample import generate as generate_sample
+
+SITE_DIR = PROJECT_DIR / "site"
+
+
+class BuildError(RuntimeError):
+    """A pipeline step failed; the previous warehouse file is untouched."""
+
+
+def ensure_sample(folder: Path, years: range) -> None:
+    """Generate the synthetic sample unless the folder already holds this exact one."""
+    manifest = folder / raw_layout.DATASET_MANIFEST
+    if manifest.exists():
+        content = json.loads(manifest.read_text(encoding="utf-8"))
+        if (
+            content.get("seed") == generate_sample.SEED
+            and content.get("years") == list(years)
+            and content.get("detail") == 1.0
+            and not content.get("declaration_lines")  # a benchmark's declaration-level files
+            and content.get("generator_version") == generate_sample.generator_version()
+        ):
+            return
+    print(f"generating the synthetic sample for {years.start}-{years.stop - 1} ...")
+    generate_sample.write_sample(folder, years)
+
+
+def dbt_command(*args: str) -> list[str]:
+    """A dbt command line for this project, using the dbt installed beside this Python."""
+    dbt = Path(sys.executable).parent / "dbt"
+    project = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    return [str(dbt), *args, *project]
+
+
+def dbt_build(warehouse: Path, extra_args: list[str] | None = None) -> None:
+    """Run ``dbt build`` (seeds, models, tests) against ``warehouse`` in a child process.
+
+    A child process guarantees that dbt's DuckDB connection is closed (and its
+    write-ahead log checkpointed) before the file is moved into place.
+    """
+    env = {**os.environ, "TRADE_WAREHOUSE_PATH": str(warehouse)}
+    command = dbt_command("build", *(extra_args or []))
+    if subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False).returncode != 0:
+        raise BuildError("dbt build failed (see the failing models or tests above)")
+
+
+def build_warehouse(
+    folder: Path,
+    target: Path,
+    dbt_args: list[str] | None = None,
+    quarantine: bool = False,
+    full_refresh: bool = False,
+) -> load_raw.LoadReport:
+    """Load ``folder`` and run dbt into a copy of the warehouse, then swap it in atomically.
+
+    Starting from a copy of the current warehouse lets the loader read only new
+    or changed files, and dbt recompute only the years they touch (see
+    scripts/pipeline/state.py for when it must recompute every year);
+    ``full_refresh`` starts from an empty file instead.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(target.name + ".building")
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        if target.exists() and not full_refresh:
+            shutil.copyfile(target, building)
+        fingerprint = build_state.project_fingerprint(dbt_args=dbt_args)
+        previous = build_state.last_build(building)
+        raw_before_load = build_state.raw_signature(building)
+        started = time.perf_counter()
+        report = load_raw.load(folder, building, quarantine=quarantine)
+        print(f"raw layer: {report.rows_loaded:,} rows, {report.files_read} of {report.files} "
+              f"files read, {report.rows_quarantined:,} rows quarantined "
+              f"({report.dataset_name}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        reason = build_state.full_refresh_reason(
+            previous, fingerprint, raw_before_load, report.files_removed,
+            build_state.vanished_years(building), requested=full_refresh,
+        )  # fmt: skip
+        print(f"dbt: {'every year rebuilt (' + reason + ')' if reason else 'incremental build'}")
+        dbt_build(building, [*(dbt_args or []), *(["--full-refresh"] if reason else [])])
+        build_state.record_build(building, fingerprint, reason)
+        os.replace(building, target)
+    finally:
+        building.unlink(missing_ok=True)
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--raw-dir", type=Path, default=None,
+        help="folder of customs files (default: TRADE_RAW_DIR or the synthetic sample)",
+    )  # fmt: skip
+    parser.add_argument("--first-year", type=int, default=generate_sample.DEFAULT_FIRST_YEAR)
+    parser.add_argument("--last-year", type=int, default=generate_sample.DEFAULT_LAST_YEAR)
+    parser.add_argument(
+        "--quarantine",
+        action="store_true",
+        help="load valid rows and keep invalid ones in raw.quarantine instead of failing",
+    )
+    parser.add_argument(
+        "--no-reports", action="store_true", help="skip rendering the report pages (site/)"
+    )
+    parser.add_argument(
+        "--parquet",
+        action="store_true",
+        help="also write every mart to Parquet (exports/parquet/, with a manifest)",
+    )
+    parser.add_argument(
+        "--full-refresh", action="store_true",
+        help="rebuild from an empty warehouse instead of reading only new or changed files",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+
+    folder = (args.raw_dir or raw_dir()).resolve()
+    target = warehouse_path()
+    if folder == SAMPLE_RAW_DIR.resolve():
+        ensure_sample(folder, range(args.first_year, args.last_year + 1))
+    try:
+        build_warehouse(folder, target, quarantine=args.quarantine, full_refresh=args.full_refresh)
+    except (load_raw.RawInputError, BuildError, FileNotFoundError) as error:
+        print(f"build failed: {error}", file=sys.stderr)
+        return 1
+    print(f"warehouse ready: {target}")
+    if args.parquet:
+        export_parquet.main(["--warehouse", str(target)])
+    if not args.no_reports:
+        try:
+            report = render_reports.render_site(target, SITE_DIR)
+        except render_reports.RenderError as error:
+            print(f"report pages failed: {error}", file=sys.stderr)
+            return 1
+        print(f"report pages: {report.page_count} territories ({report.year}) in "
+              f"{SITE_DIR / 'index.html'}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
