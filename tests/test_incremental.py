@@ -113,7 +113,9 @@ def test_incremental_build_selects_only_new_and_revised_years(
         ),
         cwd=PROJECT_DIR, env=env, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    compiled = target_path / "compiled/french_trade/models/staging/stg_customs__trade_values.sql"
+    compiled = (
+        target_path / "compiled/french_trade/models/staging/customs/stg_customs__trade_values.sql"
+    )
     sql = compiled.read_text(encoding="utf-8")
     with duckdb.connect(str(probe), read_only=True) as con:
         years = {row[0] for row in con.execute(f"select distinct year from ({sql})").fetchall()}
