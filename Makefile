@@ -35,7 +35,7 @@ docs: setup
 lint: setup
 	$(VENV)/bin/ruff check scripts tests
 	$(VENV)/bin/sqlfluff lint models tests/dbt
-	cd reports/queries && ../../$(VENV)/bin/sqlfluff lint .
+	cd reports/queries && $(abspath $(VENV))/bin/sqlfluff lint .
 
 clean:
 	rm -rf target logs warehouse site data/raw/sample

@@ -29,7 +29,7 @@ import duckdb
 from scripts.ingest import layout as raw_layout
 from scripts.paths import SEEDS_DIR
 
-#: Seeds the checks read (built from the customs annexes, see build_reference_seeds).
+#: Seeds the checks read (built from the customs annexes by scripts/reference/seeds.py).
 SEED_FILES = {
     "departments": "departments.csv",
     "products": "products_a129.csv",

@@ -142,8 +142,10 @@ left join balances
         and expected.year = balances.year
 where
     balances.exports_eur is null
-    or abs(expected.exports_eur - balances.exports_eur) > 0.005 * (expected.part_count + 1)
-    or abs(expected.imports_eur - balances.imports_eur) > 0.005 * (expected.part_count + 1)
+    or abs(expected.exports_eur - balances.exports_eur)
+    > {{ half_cent_if_fractional() }} * (expected.part_count + 1)
+    or abs(expected.imports_eur - balances.imports_eur)
+    > {{ half_cent_if_fractional() }} * (expected.part_count + 1)
 union all
 select
     'country' as territory_level,

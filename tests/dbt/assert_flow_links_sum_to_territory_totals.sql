@@ -55,4 +55,5 @@ full outer join links
 where
     balances.total_eur is null
     or (links.links_eur is null and balances.total_eur <> 0)
-    or abs(balances.total_eur - links.links_eur) > 0.005 * (links.link_count + 1)
+    or abs(balances.total_eur - links.links_eur)
+    > {{ half_cent_if_fractional() }} * (links.link_count + 1)

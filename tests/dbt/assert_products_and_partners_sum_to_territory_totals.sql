@@ -71,5 +71,7 @@ left join balances
         and breakdowns.year = balances.year
 where
     balances.exports_eur is null
-    or abs(breakdowns.exports_eur - balances.exports_eur) > 0.005 * (breakdowns.row_count + 1)
-    or abs(breakdowns.imports_eur - balances.imports_eur) > 0.005 * (breakdowns.row_count + 1)
+    or abs(breakdowns.exports_eur - balances.exports_eur)
+    > {{ half_cent_if_fractional() }} * (breakdowns.row_count + 1)
+    or abs(breakdowns.imports_eur - balances.imports_eur)
+    > {{ half_cent_if_fractional() }} * (breakdowns.row_count + 1)

@@ -2,8 +2,9 @@
 -- published in the partner and product marts, and those shares sum to 1
 -- over the partners and over the A129 products of each territory and flow.
 -- The shares are of exact sums, the HHI of the rounded values the marts
--- publish: they agree to 1e-9, plus, when values carry fractions of a cent,
--- the rounding's bound (a cent per item, relative to the flow, twice).
+-- publish: they agree to 1e-9, plus, when raw values carry fractions of a cent
+-- (half_cent_if_fractional), the rounding's bound: half a cent per item,
+-- relative to the flow, four times (a cent per item, twice).
 with
 
 partners as (
@@ -102,7 +103,7 @@ compared as (
         partner_shares.share_total,
         partner_shares.hhi as expected_hhi,
         concentration.partner_hhi as hhi,
-        2 * 0.01 * partner_shares.item_count
+        4 * {{ half_cent_if_fractional() }} * partner_shares.item_count
         / nullif(cast(concentration.flow_eur as double), 0) as rounding_bound
     from partner_shares
     full outer join concentration
@@ -123,7 +124,7 @@ compared as (
         product_shares.share_total,
         product_shares.hhi as expected_hhi,
         concentration.product_hhi as hhi,
-        2 * 0.01 * product_shares.item_count
+        4 * {{ half_cent_if_fractional() }} * product_shares.item_count
         / nullif(cast(concentration.flow_eur as double), 0) as rounding_bound
     from product_shares
     full outer join concentration

@@ -64,7 +64,8 @@ eu_split as (
         max(groups.territory_imports_eur) as expected_imports_eur,
         sum(groups.export_share) as export_share_total,
         sum(groups.import_share) as import_share_total,
-        0.005 * (coalesce(max(partner_counts.partner_count), 0) + 1) as tolerance_eur
+        {{ half_cent_if_fractional() }}
+        * (coalesce(max(partner_counts.partner_count), 0) + 1) as tolerance_eur
     from groups
     left join partner_counts
         on
