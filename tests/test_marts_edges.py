@@ -30,14 +30,19 @@ from scripts.pipeline import build as run_pipeline
 
 FIXTURE = Path(__file__).parent / "fixtures" / "customs_real"
 
-# 24 lines of 0,004 EUR: four quarters x two CPF4 of A01Z x three EU partners.
-# Exactly 0,096 EUR (0,10 once rounded); rounded line by line they would be 0.
-FRACTION_ROWS = [
-    f"E;{quarter};2018;45;04;A01Z;{cpf4};{country};0,004;0"
-    for quarter in (1, 2, 3, 4)
-    for cpf4 in ("0113", "0121")
-    for country in ("IT", "ES", "NL")
-]
+# Fractions of a cent: the customs' own layouts print whole euros (and the
+# loader refuses a comma in them), so they come from a header file in the
+# project's long layout, in euros (dataset.json), for 2019: 24 lines of
+# 0,004 EUR (eight A129 products x three EU partners), exactly 0,096 EUR,
+# which line-by-line rounding would make 0; "1,5" shows the file's decimal comma.
+FRACTION_PRODUCTS = ("A01Z", "A02Z", "A03Z", "B05Z", "B06Z", "B07Z", "B08Z", "C10A")
+LONG_2019 = [
+    "Flux;Annee;Departement;Code A129;Code Pays;Valeur",
+    "E;2019;45;A01Z;DE;1000",
+    "E;2019;45;A01Z;BE;1,5",
+    *(f"E;2019;45;{product};{country};0,004"
+      for product in FRACTION_PRODUCTS for country in ("IT", "ES", "NL")),
+]  # fmt: skip
 EXPORTS_2018 = [
     "E;1;2018;45;04;A01Z;0111;DE;1000;10",
     "E;1;2018;45;04;C21Z;2120;QU;5000;50",  # country not determined: the largest code
@@ -45,7 +50,6 @@ EXPORTS_2018 = [
     "E;1;2018;45;04;C11Z;1102;US;0;0",  # a zero value: the only US and C11Z line
     "E;2;2018;45;04;A01Z;0111;QS;700;7",  # stores, trade with third countries
     "E;2;2018;45;04;A01Z;0111;QR;400;4",  # stores, intra-EU trade
-    *FRACTION_ROWS,
 ]
 IMPORTS_2018 = [
     "I;1;2018;45;04;A01Z;0111;CN;0;0",  # a zero value: the only CN line
@@ -66,6 +70,7 @@ IMPORTS_2004 = ["I;1;2004;45;04;A01Z;0111;DE;10;1"]
 
 LOIRET_2018 = {"level": "department", "code": "45", "year": 2018}
 LOIRET_2004 = {"level": "department", "code": "45", "year": 2004}
+LOIRET_2019 = {"level": "department", "code": "45", "year": 2019}
 WHERE = "territory_level = $level and territory_code = $code and year = $year"
 
 
@@ -94,6 +99,11 @@ def edges(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyC
         "Region_2004_Export.txt": make.text(EXPORTS_2004, "\r\n"),
         "Region_2004_Import.txt": make.text(IMPORTS_2004, "\r\n"),
     })  # fmt: skip
+    (raw / "2019").mkdir()
+    (raw / "2019" / "dept_45_2019.csv").write_bytes(make.text(LONG_2019, "\n"))
+    (raw / "dataset.json").write_text(
+        '{"name": "edge cases", "synthetic": false, "value_unit": "eur"}', encoding="utf-8"
+    )
     target = root / "trade.duckdb"
     # raises BuildError when a model or a contract fails (a zero value once did)
     run_pipeline.build_warehouse(raw, target, ["--target-path", str(root / "dbt-target")])
@@ -120,7 +130,7 @@ def test_a_zero_value_is_no_trade_anywhere(edges: duckdb.DuckDBPyConnection) -> 
     partners = {r[0] for r in edges.execute(
         f"select country_code from marts.territory_partner_trade where {WHERE}", LOIRET_2018
     ).fetchall()}  # fmt: skip
-    assert partners == {"DE", "QU", "GB", "QS", "QR", "IT", "ES", "NL"}
+    assert partners == {"DE", "QU", "GB", "QS", "QR"}
     products = {r[0] for r in edges.execute(
         f"select product_code from marts.territory_product_trade where {WHERE} "
         "and product_level = 'a129'", LOIRET_2018
@@ -138,8 +148,7 @@ def test_flow_diagrams_have_no_empty_node(edges: duckdb.DuckDBPyConnection) -> N
     assert not {"AUTRES", "C11Z", "US", "CN"} & {code for row in rows for code in row[1:3]}
     exports = {(p, c): v for flow, p, c, v in rows if flow == "export"}
     assert set(exports) == {
-        ("A01Z", "DE"), ("C21Z", "GB"), ("A01Z", "IT"), ("A01Z", "ES"), ("A01Z", "NL"),
-        ("C21Z", "HORS_PAYS"), ("A01Z", "HORS_PAYS"),
+        ("A01Z", "DE"), ("C21Z", "GB"), ("C21Z", "HORS_PAYS"), ("A01Z", "HORS_PAYS"),
     }  # fmt: skip
     assert exports[("C21Z", "HORS_PAYS")] == Decimal("5000")  # QU
     assert exports[("A01Z", "HORS_PAYS")] == Decimal("1100")  # QS 700 + QR 400
@@ -156,30 +165,30 @@ def test_fractions_of_a_cent_are_summed_exactly_and_rounded_once(
         "select count(*) from raw.customs_trade where value = '0,004'"
     ).fetchone()[0]
     assert fractions == 24
-    # 1000 + 5000 + 300 + 700 + 400 + 24 x 0,004 = 7400,096; line by line: 7400,00
+    # 1000 + 1,5 + 24 x 0,004 = 1001,596; rounded line by line: 1001,50
     for level, code in (("department", "45"), ("region", "24"), ("country", "FR")):
-        exports, imports = _one(edges,
-            f"select exports_eur, imports_eur from marts.territory_trade_balance where {WHERE}",
-            {"level": level, "code": code, "year": 2018},
-        )  # fmt: skip
-        assert (exports, imports) == (Decimal("7400.10"), Decimal("5800.00")), level
-    # A01Z: 1000 + 700 + 400 + 0,096 = 2100,096
+        exports = _one(edges,
+            f"select exports_eur from marts.territory_trade_balance where {WHERE}",
+            {"level": level, "code": code, "year": 2019},
+        )[0]  # fmt: skip
+        assert exports == Decimal("1001.60"), level
+    # A01Z: 1000 + 1,5 + 3 x 0,004 = 1001,512
     a01z = _one(edges,
         f"select value_eur from marts.territory_product_trade where {WHERE} "
-        "and flow = 'export' and product_level = 'a129' and product_code = 'A01Z'", LOIRET_2018,
+        "and flow = 'export' and product_level = 'a129' and product_code = 'A01Z'", LOIRET_2019,
     )[0]  # fmt: skip
-    assert a01z == Decimal("2100.10")
+    assert a01z == Decimal("1001.51")
     # each of IT, ES, NL: 8 x 0,004 = 0,032
     italy = _one(edges,
         f"select exports_eur from marts.territory_partner_trade where {WHERE} "
-        "and country_code = 'IT'", LOIRET_2018,
+        "and country_code = 'IT'", LOIRET_2019,
     )[0]  # fmt: skip
     assert italy == Decimal("0.03")
     exact = _one(edges,
         f"select sum(value_eur) from intermediate.int_territory_trade where {WHERE} "
-        "and flow = 'export'", LOIRET_2018,
+        "and flow = 'export'", LOIRET_2019,
     )[0]  # fmt: skip
-    assert exact == Decimal("7400.096")
+    assert exact == Decimal("1001.596")
 
 
 # --------------------------------------------------------------------- special codes
@@ -219,8 +228,10 @@ def test_partner_groups_split_special_codes_by_eu_side(edges: duckdb.DuckDBPyCon
         ).fetchall()}  # fmt: skip
 
     late = groups(LOIRET_2018)
-    # EU: DE 1000 + QR 400 + 3 x 0,03; outside: QU 5000 + GB 300 + QS 700
-    assert late["EU27"][0] == Decimal("1400.09")
+    # EU: DE 1000 + QR 400; outside: QU 5000 + GB 300 + QS 700
+    assert late["EU27"][0] == Decimal("1400.00")
+    # 2019: DE 1000 + BE 1,5 + IT, ES, NL 0,03 each (the sum of the rounded partners)
+    assert groups(LOIRET_2019)["EU27"][0] == Decimal("1001.59")
     assert late["EXTRA_EU27"][0] == Decimal("6000.00")
     early = groups(LOIRET_2004)
     assert early["EU27"] == (Decimal("500.00"), Decimal("10.00"))  # QV 300 + QY 200; DE

@@ -87,7 +87,8 @@ mover_changes as (
         horizon,
         flow,
         item_type,
-        sum(change_eur) as change_eur
+        sum(change_eur) as change_eur,
+        count(*) as item_count
     from {{ ref('territory_top_movers') }}
     group by territory_level, territory_code, year, horizon, flow, item_type
 
@@ -102,7 +103,13 @@ movers_check as (
         mover_changes.year,
         mover_changes.flow,
         cast(mover_changes.change_eur as double) as actual_value,
-        cast(expected_changes.change_eur as double) as expected_value
+        cast(expected_changes.change_eur as double) as expected_value,
+        -- each item's change is the difference of two figures rounded once to
+        -- the cent, as are the two totals: no slack unless raw values carry
+        -- fractions of a cent
+        cast(
+            2 * {{ half_cent_if_fractional() }} * (mover_changes.item_count + 1) as double
+        ) as slack
     from mover_changes
     left join expected_changes
         on
@@ -123,7 +130,14 @@ specialisation_check as (
         year,
         'export' as flow,
         sum(share_of_exports) as actual_value,
-        1.0 as expected_value
+        1.0 as expected_value,
+        -- shares of figures rounded once to the cent: half a cent per product
+        -- and on the total, relative to the exports, when raw values carry
+        -- fractions of a cent (0 otherwise)
+        cast(
+            {{ half_cent_if_fractional() }} * (count(*) + 1)
+            / nullif(sum(exports_eur), 0) as double
+        ) as slack
     from {{ ref('territory_specialisation') }}
     group by territory_level, territory_code, year
 
@@ -151,7 +165,8 @@ dependency_check as (
         year,
         'import' as flow,
         share_total as actual_value,
-        1.0 as expected_value
+        1.0 as expected_value,
+        0.0 as slack
     from dependency_totals
     union all
     select
@@ -161,7 +176,8 @@ dependency_check as (
         dependency_totals.year,
         'import' as flow,
         cast(dependency_totals.imports_eur as double) as actual_value,
-        cast(balances.imports_eur as double) as expected_value
+        cast(balances.imports_eur as double) as expected_value,
+        0.0 as slack
     from dependency_totals
     left join balances
         on
@@ -205,7 +221,8 @@ us_check as (
         coalesce(us_group.year, us_totals.year) as year,
         'export' as flow,
         cast(us_totals.us_exports_eur as double) as actual_value,
-        cast(us_group.exports_eur as double) as expected_value
+        cast(us_group.exports_eur as double) as expected_value,
+        0.0 as slack
     from us_group
     full outer join us_totals
         on
@@ -220,7 +237,8 @@ us_check as (
         year,
         'export' as flow,
         share_total as actual_value,
-        1.0 as expected_value
+        1.0 as expected_value,
+        0.0 as slack
     from us_totals
 
 ),
@@ -244,9 +262,10 @@ select
     year,
     flow,
     actual_value,
-    expected_value
+    expected_value,
+    slack
 from checks
 where
     actual_value is null
     or expected_value is null
-    or abs(actual_value - expected_value) > 1e-9 * greatest(1, abs(expected_value))
+    or abs(actual_value - expected_value) > 1e-9 * greatest(1, abs(expected_value)) + slack
