@@ -181,10 +181,10 @@ def render_site(
         ):
             name = page_filename(key)
             pdf_url = f"{PDF_FOLDER}/{Path(name).stem}.pdf" if pdf else None
-            html = page_template.render(**content.territory_page(key), pdf_url=pdf_url)
+            html = page_template.render(**content.territory_page(key).context(), pdf_url=pdf_url)
             (staging / name).write_text(html, encoding="utf-8")
             pages.append(staging / name)
-        index = env.get_template("index.html").render(**content.index_page())
+        index = env.get_template("index.html").render(**content.index_page().context())
         (staging / "index.html").write_text(index, encoding="utf-8")
         pdfs: list[Path] = []
         if chromium is not None:
