@@ -14,18 +14,21 @@ from typing import Any
 from scripts.report import charts
 from scripts.report import formatting as fmt
 from scripts.report.charts import Spec, escape
-from scripts.report.queries import Row
+from scripts.report.queries import Row, YearData
+from scripts.report.sections import rankings
 from scripts.report.sections.common import Chart, Money, SiteView
+from scripts.report.sections.rankings import Indicator
 
-RANKING_INDICATORS = (
-    # key, label, how the text next to each bar is written
-    ("exports", "Exportations (M€)", "money"),
-    ("imports", "Importations (M€)", "money"),
-    ("balance", "Solde (M€)", "money"),
-    ("growth", "Évolution des exportations sur un an (%)", "percent"),
-    ("us_share", "Part des exportations vers les États-Unis (%)", "percent"),
-    ("hhi", "Concentration des exportations par pays (HHI, points)", "points"),
-)
+# How each kind of indicator is drawn: the value on the axis, the text beside
+# the bar, and the unit named in the menu (ratios in percent, the HHI in points).
+BAR_KINDS: dict[str, tuple[Callable[[Any], float], Callable[[Any], str], str]] = {
+    "money": (charts.million, fmt.million_eur, "M€"),
+    "signed_money": (charts.million, lambda v: fmt.million_eur(v, signed=True), "M€"),
+    "change": (lambda v: float(v) * 100, lambda v: fmt.percent(v, 1, signed=True), "%"),
+    "share": (lambda v: float(v) * 100, fmt.percent, "%"),
+    "hhi": (lambda v: float(v) * 10_000, fmt.hhi_points, "points"),
+    "count": (float, fmt.integer, "nombre"),
+}
 # A bar: (department label, value drawn, text written beside the bar).
 Bar = tuple[str, float, str]
 
@@ -88,32 +91,39 @@ def _row(site: SiteView, row: Row) -> DepartmentRow:
     )
 
 
-def _ranked(rows: Sequence[Row], value: str, text: Callable[[Any], str]) -> list[Bar]:
+def _ranked(rows: Sequence[Row], indicator: Indicator) -> list[Bar]:
     """The departments with a value, highest first (ties by code), as bars."""
+    value, (drawn, text, _) = indicator.code, BAR_KINDS[indicator.kind]
     chosen = [row for row in rows if row[value] is not None]
     chosen.sort(key=lambda row: (-float(row[value]), row["territory_code"]))
     return [
-        (f"{row['territory_name']} ({row['territory_code']})", number, text(row[value]))
+        (f"{row['territory_name']} ({row['territory_code']})", drawn(row[value]), text(row[value]))
         for row in chosen
-        for number in [charts.million(row[value]) if value.endswith("_eur") else float(row[value])]
     ]
 
 
-def _indicators(rows: Sequence[Row]) -> dict[str, list[Bar]]:
-    indicators = {
-        "exports": _ranked(rows, "exports_eur", fmt.million_eur),
-        "imports": _ranked(rows, "imports_eur", fmt.million_eur),
-        "balance": _ranked(rows, "balance_eur", lambda v: fmt.million_eur(v, signed=True)),
-        "growth": _ranked(
-            rows, "exports_change_ratio_1y", lambda v: fmt.percent(v, 1, signed=True)
-        ),
-        "us_share": _ranked(rows, "us_export_share", fmt.percent),
-        "hhi": _ranked(rows, "export_partner_hhi", fmt.hhi_points),
-    }
-    # Ratios are drawn in percent and the HHI in points, like the texts beside the bars.
-    for key, scale in (("growth", 100), ("us_share", 100), ("hhi", 10_000)):
-        indicators[key] = [(label, v * scale, text) for label, v, text in indicators[key]]
-    return indicators
+def menu_title(indicator: Indicator) -> str:
+    """The indicator's label with its unit: "Exportations (M€)", "… par pays (HHI, points)"."""
+    unit = BAR_KINDS[indicator.kind][2]
+    if indicator.label.endswith(")"):
+        return f"{indicator.label[:-1]}, {unit})"
+    return f"{indicator.label} ({unit})"
+
+
+def _indicators(data: YearData) -> list[tuple[str, list[Bar]]]:
+    """(menu title, bars) of each seeded indicator the department table has a column for.
+
+    The labels, kinds and order are the indicators seed's (through the
+    rankings query); which of them are drawn is decided by the columns of
+    reports/queries/department_indicators.sql.
+    """
+    rows = data.departments
+    columns = set(rows[0]) if rows else set()
+    return [
+        (menu_title(indicator), _ranked(rows, indicator))
+        for indicator in rankings.catalogue(data)
+        if indicator.code in columns
+    ]
 
 
 def build(site: SiteView) -> DepartmentTable:
@@ -124,7 +134,7 @@ def build(site: SiteView) -> DepartmentTable:
         kind="bar",
         description="Classement des départements sur l'indicateur choisi dans le menu "
         "(exportations par défaut), du plus élevé au plus faible.",
-        spec=ranking_chart(_indicators(site.data.departments)),
+        spec=ranking_chart(_indicators(site.data)),
     )
     return DepartmentTable(rows=rows, chart=chart if rows else None)
 
@@ -140,13 +150,13 @@ def _arrays(bars: Sequence[Bar]) -> tuple[list[str], list[float], list[str]]:
     )
 
 
-def _menu(indicators: dict[str, list[Bar]]) -> Spec:
+def _menu(indicators: Sequence[tuple[str, list[Bar]]]) -> Spec:
     """Plotly's own dropdown (updatemenus): it swaps the bars without any script of ours."""
     buttons = []
-    for key, title, _ in RANKING_INDICATORS:
-        if not indicators.get(key):
+    for title, bars in indicators:
+        if not bars:
             continue
-        labels, values, texts = _arrays(indicators[key])
+        labels, values, texts = _arrays(bars)
         buttons.append(
             {
                 "label": title,
@@ -170,13 +180,13 @@ def _menu(indicators: dict[str, list[Bar]]) -> Spec:
     }
 
 
-def ranking_chart(indicators: dict[str, list[Bar]]) -> Spec:
+def ranking_chart(indicators: Sequence[tuple[str, list[Bar]]]) -> Spec:
     """Every department ranked on an indicator chosen in a menu above the chart.
 
-    ``indicators`` maps each key of RANKING_INDICATORS to its bars, highest
-    value first; the first indicator is drawn when the page opens.
+    ``indicators`` holds each indicator's menu title and bars, highest value
+    first; the first indicator is drawn when the page opens.
     """
-    labels, values, texts = _arrays(indicators[RANKING_INDICATORS[0][0]])
+    labels, values, texts = _arrays(indicators[0][1] if indicators else [])
     layout = charts.base_layout(
         110 + 17 * max(len(labels), 1), {"l": 210, "r": 80, "t": 70, "b": 30}
     )
