@@ -31,8 +31,16 @@ from scripts.report.sections.common import (
     page_filename,
     sort_name,
 )
+from scripts.report.sections.comparison import Comparison
+from scripts.report.sections.departments import DepartmentTable
+from scripts.report.sections.exposure import Exposure
 from scripts.report.sections.flows import FlowBlock, FlowBlocks
 from scripts.report.sections.header import Period, Provenance, build_period, build_provenance
+from scripts.report.sections.key_figures import FigureNote, KeyFigures
+from scripts.report.sections.members import MemberRow
+from scripts.report.sections.partners import PartnerBalance
+from scripts.report.sections.products import ProductMix
+from scripts.report.sections.territory_list import IndexEntry, IndexGroup
 
 __all__ = ["IndexPage", "SiteContent", "TerritoryPage", "page_filename", "sort_name"]
 
@@ -41,7 +49,7 @@ class _Context:
     """A page as the keyword arguments of its template (its fields, not copied)."""
 
     def context(self) -> dict[str, Any]:
-        return {field.name: getattr(self, field.name) for field in fields(self)}  # type: ignore[arg-type]
+        return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
 @dataclass(frozen=True)
@@ -59,14 +67,14 @@ class TerritoryPage(_Context):
     period: Period
     provenance: Provenance
     has_data: bool
-    figures: key_figures.KeyFigures | None = None
-    partners: partners.PartnerBalance | None = None
-    products: products.ProductMix | None = None
+    figures: KeyFigures | None = None
+    partners: PartnerBalance | None = None
+    products: ProductMix | None = None
     flows: dict[str, FlowBlock | None] | None = None
-    shares: dict[str, list[key_figures.FigureNote]] | None = None
-    comparison: comparison.Comparison | None = None
-    members: list[members.MemberRow] | None = None
-    exposure: exposure.Exposure | None = None
+    shares: dict[str, list[FigureNote]] | None = None
+    comparison: Comparison | None = None
+    members: list[MemberRow] | None = None
+    exposure: Exposure | None = None
 
 
 @dataclass(frozen=True)
@@ -77,10 +85,10 @@ class IndexPage(_Context):
     year_label: str
     period: Period
     provenance: Provenance
-    france: territory_list.IndexEntry | None
-    groups: list[territory_list.IndexGroup]
+    france: IndexEntry | None
+    groups: list[IndexGroup]
     page_count: int
-    departments: departments.DepartmentTable
+    departments: DepartmentTable
 
 
 class SiteContent:
