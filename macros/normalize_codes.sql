@@ -16,12 +16,20 @@
 
 {#
     A published number as an exact decimal: French files may write a decimal
-    comma and group thousands with spaces ("1 234,567" -> 1234.567); an empty
-    field (a mass or supplementary unit the customs leave blank) is null.
+    comma and group thousands with spaces ("1 234,567" -> 1234.567), plain,
+    no-break (U+00A0) or narrow no-break (U+202F), as the raw checks accept
+    (scripts/ingest/checks.py, decimal_text); an empty field (a mass or
+    supplementary unit the customs leave blank) is null.
 #}
 {% macro parse_decimal(column) -%}
     cast(
-        nullif(replace(replace(replace(trim({{ column }}), ' ', ''), chr(160), ''), ',', '.'), '')
+        nullif(
+            replace(
+                replace(replace(replace(trim({{ column }}), ' ', ''), chr(160), ''), chr(8239), ''),
+                ',', '.'
+            ),
+            ''
+        )
         as decimal(18, 3)
     )
 {%- endmacro %}

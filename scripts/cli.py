@@ -26,6 +26,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sample": ("scripts.sample.generate", "write the synthetic sample in the customs' layouts"),
     "load": ("scripts.ingest.load", "check and load customs files into the raw schema"),
     "seeds": ("scripts.reference.seeds", "rebuild the reference seeds from the customs annexes"),
+    "territoires": (
+        "scripts.reference.territoires_industrie",
+        "rebuild the Territoires d'industrie seed from the ANCT's list",
+    ),
     "render": ("scripts.report.render", "render the report pages from the marts"),
     "export": ("scripts.pipeline.parquet", "export the marts as Parquet files"),
     "spark-raw": ("scripts.pipeline.spark", "register the raw tables in a local Spark"),

@@ -58,3 +58,66 @@ def published_figures() -> list[dict[str, str]]:
     with (FIXTURES / "published_figures_2024.csv").open(encoding="utf-8") as handle:
         lines = [line for line in handle if not line.startswith("#")]
     return list(csv.DictReader(lines))
+
+
+def audit_disagreements(warehouse: Path) -> list[tuple]:
+    """Files whose ``raw.load_audit`` row disagrees with the rows ``raw`` holds for them.
+
+    Counted here from the raw tables themselves: a file's rows in the trade,
+    national or label tables, its rows in the quarantine (a line there once
+    per problem, so counted once per line and partner country), and files
+    with raw rows but no audit row.
+    """
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            """
+            with loaded as (
+                select source_file, count(*) as n from (
+                    select source_file from raw.customs_trade
+                    union all select source_file from raw.customs_national_trade
+                    union all select source_file from raw.customs_labels
+                    union all select source_file from raw.product_labels
+                ) group by source_file
+            ),
+            quarantined as (
+                select source_file, count(distinct (source_line, country_code)) as n
+                from raw.quarantine group by source_file
+            )
+            select a.source_file, a.rows_read, a.rows_loaded, coalesce(l.n, 0),
+                a.rows_quarantined, coalesce(q.n, 0)
+            from raw.load_audit as a
+            left join loaded as l using (source_file)
+            left join quarantined as q using (source_file)
+            where a.rows_loaded <> coalesce(l.n, 0) or a.rows_quarantined <> coalesce(q.n, 0)
+                or a.rows_read <> a.rows_loaded + a.rows_quarantined
+            union all
+            select source_file, null, null, n, null, null from loaded
+            where source_file not in (select source_file from raw.load_audit)
+            """
+        ).fetchall()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_load_audit_matches_raw() -> Iterator[None]:
+    """After every successful raw load of the test session, compare the audit with raw.
+
+    Every test build goes through ``load_raw.load`` (the main job calls it
+    too), so wrapping it checks every file of every build at the cost of one
+    query per load; a disagreement fails the test that loaded.
+    """
+    from scripts.ingest import load as load_raw
+
+    original = load_raw.load
+
+    def checked_load(folder: Path, warehouse: Path, *args: object, **kwargs: object):
+        report = original(folder, warehouse, *args, **kwargs)
+        wrong = audit_disagreements(warehouse)
+        assert not wrong, (
+            f"raw.load_audit disagrees with raw (file, read, audit loaded, "
+            f"raw loaded, audit quarantined, raw quarantined): {wrong[:5]}"
+        )
+        return report
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(load_raw, "load", checked_load)
+        yield

@@ -113,7 +113,9 @@ def test_incremental_build_selects_only_new_and_revised_years(
         ),
         cwd=PROJECT_DIR, env=env, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
-    compiled = target_path / "compiled/french_trade/models/staging/stg_customs__trade_values.sql"
+    compiled = (
+        target_path / "compiled/french_trade/models/staging/customs/stg_customs__trade_values.sql"
+    )
     sql = compiled.read_text(encoding="utf-8")
     with duckdb.connect(str(probe), read_only=True) as con:
         years = {row[0] for row in con.execute(f"select distinct year from ({sql})").fetchall()}
@@ -169,8 +171,9 @@ def test_a_year_whose_files_vanish_is_removed_by_a_full_refresh(
     warehouse = folders["root"] / "after-removal.duckdb"
     shutil.copyfile(first_build, warehouse)
     run_pipeline.build_warehouse(
-        fewer, warehouse, ["--target-path", str(folders["root"] / "target-4")]
-    )
+        fewer, warehouse, ["--target-path", str(folders["root"] / "target-4")],
+        consent=load_raw.Consent(allow_removals=True),  # the year's files vanish on purpose
+    )  # fmt: skip
     with duckdb.connect(str(warehouse), read_only=True) as con:
         last = con.execute(
             "select full_refresh from raw.build_log order by build_number desc limit 1"

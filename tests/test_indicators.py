@@ -124,18 +124,19 @@ def test_loiret_product_concentration_recomputed(
 
 def test_loiret_partner_group_shares_recomputed(warehouse: duckdb.DuckDBPyConnection) -> None:
     rows = warehouse.execute(
-        "select country_code, is_eu27, exports_eur from marts.territory_partner_trade "
+        "select country_code, is_intra_eu, exports_eur from marts.territory_partner_trade "
         "where territory_level = $level and territory_code = $code and year = $year",
         LOIRET,
     ).fetchall()
     total = sum(exports for _, _, exports in rows)
     by_country = {code: exports for code, _, exports in rows}
     expected = {
-        "EU27": sum(exports for _, is_eu27, exports in rows if is_eu27),
-        "EXTRA_EU27": sum(exports for _, is_eu27, exports in rows if not is_eu27),
+        "EU27": sum(exports for _, intra_eu, exports in rows if intra_eu),
+        "EXTRA_EU27": sum(exports for _, intra_eu, exports in rows if not intra_eu),
         "US": by_country.get("US", Decimal(0)),
         "CN": by_country.get("CN", Decimal(0)),
-        "GB": by_country.get("GB", Decimal(0)) + by_country.get("XI", Decimal(0)),
+        # the United Kingdom is GB alone (XI is Saint-Martin in the customs annex)
+        "GB": by_country.get("GB", Decimal(0)),
     }
     mart = {
         code: (exports, share) for code, exports, share in warehouse.execute(
@@ -189,14 +190,22 @@ def test_loiret_us_exposure_recomputed(warehouse: duckdb.DuckDBPyConnection) -> 
 
 def test_loiret_import_dependency_recomputed(warehouse: duckdb.DuckDBPyConnection) -> None:
     rows = warehouse.execute(
-        "select product_code, country_code, value_eur from intermediate.int_territory_trade "
-        "where territory_level = $level and territory_code = $code and year = $year "
-        "and flow = 'import' and value_eur > 0",
+        "select t.product_code, t.country_code, t.value_eur, c.country_group "
+        "from intermediate.int_territory_trade as t "
+        "inner join intermediate.int_countries_by_year as c "
+        "on t.country_code = c.country_code and t.year = c.year "
+        "where t.territory_level = $level and t.territory_code = $code and t.year = $year "
+        "and t.flow = 'import' and t.value_eur > 0",
         LOIRET,
     ).fetchall()
+    # only countries supply; special codes (QU, QS...) count in the product's total
     suppliers: dict[str, list[tuple[Decimal, str]]] = defaultdict(list)
-    for product, country, value in rows:
-        suppliers[product].append((value, country))
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for product, country, value, group in rows:
+        totals[product] += value
+        if group == "country":
+            suppliers[product].append((value, country))
+    assert {group for *_, group in rows} == {"country", "special"}
     mart = {
         row[0]: row[1:] for row in warehouse.execute(
             "select product_code, supplier_count, first_supplier_code, first_supplier_share, "
@@ -204,10 +213,10 @@ def test_loiret_import_dependency_recomputed(warehouse: duckdb.DuckDBPyConnectio
             "and territory_code = $code and year = $year", LOIRET
         ).fetchall()
     }  # fmt: skip
-    assert set(mart) == set(suppliers)
+    assert set(mart) == set(totals) and set(suppliers) <= set(totals)
     for product, values in suppliers.items():
         first_value, first_country = min(values, key=lambda item: (-item[0], item[1]))
-        total = sum(value for value, _ in values)
+        total = totals[product]
         count, code, share, is_dependent = mart[product]
         assert (count, code) == (len(values), first_country), product
         assert share == pytest.approx(float(first_value / total), rel=1e-12), product

@@ -71,8 +71,19 @@ def test_flow_diagram_of_loiret_has_ten_products_ten_countries_and_autres(
         "from marts.territory_flow_links where territory_level = 'department' "
         "and territory_code = '45' and year = 2024 and flow = 'export'"
     ).fetchone()
-    assert (products, countries, flagged) == (11, 11, 5)
+    # 10 products + Autres; 10 countries + Autres + the node of the special
+    # codes (the sample draws QU and QS, which are not countries)
+    assert (products, countries, flagged) == (11, 12, 5)
     assert _round(total / Decimal(10**6), 1) == Decimal("13225.3")
+    named = warehouse.execute(
+        "select distinct f.country_code, c.country_group from marts.territory_flow_links as f "
+        "left join intermediate.int_countries_by_year as c "
+        "on f.country_code = c.country_code and f.year = c.year "
+        "where f.territory_level = 'department' and f.territory_code = '45' and f.year = 2024 "
+        "and f.flow = 'export' "
+        "and f.country_rank is not null"
+    ).fetchall()
+    assert len(named) == 10 and {group for _, group in named} == {"country"}
 
 
 def test_france_includes_trade_allocated_to_no_department(
@@ -103,3 +114,78 @@ def test_provenance_says_the_sample_is_synthetic(warehouse: duckdb.DuckDBPyConne
         "select is_synthetic, first_year, last_year from marts.data_provenance"
     ).fetchall()
     assert rows == [(True, 2020, 2024)]
+
+
+# Each territory's name after an article, "de", "à" and "en", written by hand
+# as French writes it (one or more names of each INSEE name type present, the
+# usage exceptions, France): level, code -> (article, de, à, en).
+FRENCH_NAME_FORMS = {
+    ("department", "75"): ("Paris", "de Paris", "à Paris", "à Paris"),  # type 0
+    ("department", "974"): ("La Réunion", "de La Réunion", "à La Réunion", "à La Réunion"),
+    ("region", "53"): ("la Bretagne", "de Bretagne", "à la Bretagne", "en Bretagne"),  # 0
+    ("department", "20"): ("la Corse", "de Corse", "à la Corse", "en Corse"),  # 0
+    ("department", "28"): (  # type 1
+        "l'Eure-et-Loir", "d'Eure-et-Loir", "à l'Eure-et-Loir", "en Eure-et-Loir"
+    ),
+    ("region", "11"): (  # type 1
+        "l'Île-de-France", "d'Île-de-France", "à l'Île-de-France", "en Île-de-France"
+    ),
+    ("department", "45"): ("le Loiret", "du Loiret", "au Loiret", "dans le Loiret"),  # 2
+    ("region", "24"): (  # type 2
+        "le Centre-Val de Loire", "du Centre-Val de Loire", "au Centre-Val de Loire",
+        "en Centre-Val de Loire",
+    ),
+    ("region", "44"): ("le Grand Est", "du Grand Est", "au Grand Est", "dans le Grand Est"),
+    ("department", "33"): ("la Gironde", "de la Gironde", "à la Gironde", "en Gironde"),  # 3
+    ("region", "01"): ("la Guadeloupe", "de la Guadeloupe", "à la Guadeloupe", "en Guadeloupe"),
+    ("department", "13"): (  # type 4
+        "les Bouches-du-Rhône", "des Bouches-du-Rhône", "aux Bouches-du-Rhône",
+        "dans les Bouches-du-Rhône",
+    ),
+    ("region", "32"): (  # type 4
+        "les Hauts-de-France", "des Hauts-de-France", "aux Hauts-de-France",
+        "dans les Hauts-de-France",
+    ),
+    ("department", "01"): ("l'Ain", "de l'Ain", "à l'Ain", "dans l'Ain"),  # type 5
+    ("department", "34"): ("l'Hérault", "de l'Hérault", "à l'Hérault", "dans l'Hérault"),
+    ("department", "99"): (
+        "la Principauté de Monaco", "de la Principauté de Monaco",
+        "à la Principauté de Monaco", "dans la Principauté de Monaco",
+    ),
+    ("country", "FR"): ("la France", "de la France", "à la France", "en France"),
+}  # fmt: skip
+
+
+def test_territory_names_are_written_as_french_grammar_wants(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    rows = {
+        (level, code): forms
+        for level, code, *forms in warehouse.execute(
+            "select territory_level, territory_code, name_with_article, name_with_de, "
+            "name_with_a, name_with_en from marts.territories"
+        ).fetchall()
+    }
+    for key, expected in FRENCH_NAME_FORMS.items():
+        assert tuple(rows[key]) == expected, key
+    types = {
+        row[0]
+        for row in warehouse.execute("select distinct name_type from marts.territories").fetchall()
+    }
+    assert {0, 1, 2, 3, 4, 5} <= types  # every type present is sampled above
+
+
+def test_no_territory_name_is_left_as_the_bare_name_after_de(
+    warehouse: duckdb.DuckDBPyConnection,
+) -> None:
+    """The defect of issue 15: "de Loiret". Only type-0 names keep a bare "de"."""
+    wrong = warehouse.execute(
+        "select territory_name from marts.territories "
+        "where name_with_de = 'de ' || territory_name and name_type <> 0"
+    ).fetchall()
+    assert wrong == []
+    forms = warehouse.execute(
+        "select count(*) from marts.territories where name_with_article is null "
+        "or name_with_de is null or name_with_a is null or name_with_en is null"
+    ).fetchone()[0]
+    assert forms == 0

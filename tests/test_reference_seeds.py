@@ -8,6 +8,7 @@ INSEE's department codes), never from the script's own tables.
 from __future__ import annotations
 
 import csv
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -126,6 +127,17 @@ def test_eu_membership_iso_codes_and_groups() -> None:
     assert rows[("AN", "190001")]["iso_alpha3"] == ""  # Netherlands Antilles, ended 2012
     for code in ("QU", "QS", "EU", "FR"):
         assert {r["country_group"] for (c, _), r in rows.items() if c == code} == {"special"}
+    # the EU side of each code (is_intra_eu): member states, and the special
+    # codes of intra-EU trade; QU (side unknown) and the extra-EU codes outside
+    intra = {code for (code, _), r in rows.items() if r["is_intra_eu"] == "true"}
+    assert eu < intra and "GB" not in intra
+    assert {"QR", "QV", "QY", "EU", "FR"} <= intra
+    assert not {"QU", "QS", "QW", "QZ", "QP", "QQ", "QT"} & intra
+    assert seeds.INTRA_EU_SPECIAL.issubset(seeds.SPECIAL_COUNTRIES)
+    # XI is Saint-Martin (southern part) until 2005-12 in the annex: no Northern Ireland
+    assert [(r["valid_to"], r["country_name"]) for (c, _), r in rows.items() if c == "XI"] == [
+        ("200512", "Saint-Martin, partie méridionale")
+    ]
 
 
 def test_departments_are_the_customs_departments_under_the_warehouse_codes() -> None:
@@ -220,3 +232,88 @@ def test_a_line_with_the_wrong_field_count_refuses_the_annex(tmp_path: Path) -> 
         seeds.read_annex(annex)
     with pytest.raises(seeds.AnnexError, match="no published layout"):
         seeds.read_annex(tmp_path / "countries.txt")
+
+
+# ------------------------------------------------------------ name types (COG)
+
+COG = seeds.COG_DIR
+
+#: sha256 of the COG files as found (seeds/sources/cog/PROVENANCE.md).
+COG_SHA256 = {
+    "departements.json": "1ebe7e0ad0a49653c899087194344ec67f7115b728c4e1b98f741bd655b545e0",
+    "regions.json": "98cb7c781d09577634b9e104dfbb92e39a0d10ae0e1c6c20978a49a474e1dba5",
+    "departement2020.csv": "ed274294e4cdac373900d7e74ad239f5eb1fb2d550e80d400a42158ad17d5c1b",
+    "region2020.csv": "36559eba6805af455ac58518cde229ec3b4c9f8d3f316ec91aecd5ce6d30c83a",
+}
+
+
+def _insee_2020(name: str, key: str) -> dict[str, str]:
+    """TNCC by code in one of INSEE's own COG 2020 files."""
+    with (COG / name).open(encoding="utf-8", newline="") as handle:
+        return {row[key]: row["tncc"] for row in csv.DictReader(handle)}
+
+
+def test_the_cog_files_are_the_files_found() -> None:
+    for name, digest in COG_SHA256.items():
+        assert hashlib.sha256((COG / name).read_bytes()).hexdigest() == digest, name
+    assert (COG / "departement2020.csv").read_bytes().count(b"\r\n") == 102  # INSEE's CRLF
+
+
+def test_name_types_agree_with_insee_own_2020_files() -> None:
+    """INSEE's COG 2020 (its own CSV files) against the seeds built from Etalab's 2026 extract.
+
+    One change is known: INSEE moved Maine-et-Loire from type 2 ("du") in 2020
+    to 0 ("de") by 2024 (PROVENANCE.md).
+    """
+    departments = {r["department_code"]: r["name_type"] for r in _seed("departments.csv")}
+    insee = _insee_2020("departement2020.csv", "dep")
+    assert len(insee) == 101
+    corsica = {code: insee.pop(code) for code in ("2A", "2B")}
+    assert corsica == {"2A": "3", "2B": "3"}  # Corse-du-Sud, Haute-Corse: "la"
+    differing = {code for code, tncc in insee.items() if departments[code] != tncc}
+    assert differing == {"49"}
+    assert (insee["49"], departments["49"]) == ("2", "0")
+    regions = {r["region_code"]: r["name_type"] for r in _seed("regions.csv")}
+    assert regions == _insee_2020("region2020.csv", "reg")
+
+
+def test_name_types_of_known_names() -> None:
+    # what French writes after "de", checked by hand against each name
+    departments = {r["department_name"]: r["name_type"] for r in _seed("departments.csv")}
+    assert departments["Paris"] == "0"  # de Paris
+    assert departments["Eure-et-Loir"] == "1"  # d'Eure-et-Loir
+    assert departments["Loiret"] == "2"  # du Loiret
+    assert departments["Gironde"] == "3"  # de la Gironde
+    assert departments["Bouches-du-Rhône"] == "4"  # des Bouches-du-Rhône
+    assert departments["Ain"] == "5"  # de l'Ain
+    assert departments["La Réunion"] == "0"  # the article is part of the name
+    # not in the COG: Corsica as one named like INSEE's region 94, Monaco "la"
+    assert departments["Corse"] == "0" and departments["Principauté de Monaco"] == "3"
+    regions = {r["region_name"]: r["name_type"] for r in _seed("regions.csv")}
+    assert regions["Centre-Val de Loire"] == "2"  # du Centre-Val de Loire
+    assert regions["Hauts-de-France"] == "4"  # des Hauts-de-France
+    assert regions["Île-de-France"] == "1"  # d'Île-de-France
+    assert regions["Corse"] == "0"
+
+
+def test_a_cog_entry_with_an_impossible_name_type_refuses_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "departements.json"
+    bad.write_text(
+        '[{"code":"01","region":"84","nom":"Ain","typeLiaison":5},\n'
+        '{"code":"02","region":"32","nom":"Aisne","typeLiaison":9}]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(seeds.AnnexError, match=r"departements.json, entry 2 \(02\): typeLiaison 9"):
+        seeds.read_cog(bad)
+    bad.write_text('[{"code":"01","nom":"Ain"}]', encoding="utf-8")
+    with pytest.raises(seeds.AnnexError, match="entry 1: no field 'typeLiaison'"):
+        seeds.read_cog(bad)
+
+
+def test_a_cog_name_that_is_not_the_seed_name_refuses_the_build(tmp_path: Path) -> None:
+    cog = tmp_path / "cog"
+    shutil.copytree(COG, cog)
+    text = (cog / "departements.json").read_text(encoding="utf-8")
+    (cog / "departements.json").write_text(text.replace('"nom":"Loiret"', '"nom":"Loir"'))
+    with pytest.raises(seeds.AnnexError, match="45 is 'Loir' in region 24, the seed has 'Loiret'"):
+        seeds.build_seeds(cog_dir=cog)

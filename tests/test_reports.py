@@ -451,6 +451,130 @@ def test_header_names_the_territory_region_and_territoires_d_industrie(
         assert name in (loiret.industry or "")
 
 
+class TerritoiresList(HTMLParser):
+    """Each ``<li data-territoire-industrie>`` of a page: its text, links and marker."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.items: list[dict[str, Any]] = []
+        self._depth = 0
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "li" and "data-territoire-industrie" in a:
+            self.items.append({"text": "", "links": [], "spans": None})
+            self._depth = 1
+        elif self._depth:
+            self._depth += tag == "li"
+            if tag == "a":
+                self.items[-1]["links"].append(a.get("href"))
+            if "data-multi-department" in a:
+                self.items[-1]["spans"] = int(a["data-multi-department"] or 0)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._depth and tag == "li":
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._depth:
+            self.items[-1]["text"] += data
+
+
+def territoire_departments(warehouse_file: Path) -> dict[str, list[tuple[str, str]]]:
+    """Territory name -> its (department code, department name), with the test's own SQL."""
+    con = duckdb.connect(str(warehouse_file), read_only=True)
+    try:
+        rows = con.execute(
+            "select t.territoire_industrie_name, t.department_code, d.department_name "
+            "from staging.stg_reference__territoires_industrie as t "
+            "join staging.stg_reference__departments as d using (department_code) "
+            "order by 1, 2"
+        ).fetchall()
+    finally:
+        con.close()
+    spread: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for name, code, department in rows:
+        spread[name].append((code, department))
+    return dict(spread)
+
+
+def test_a_territoire_over_several_departments_links_to_the_others(
+    site: dict[str, Any], warehouse_file: Path
+) -> None:
+    spread = territoire_departments(warehouse_file)
+    # By hand: Nord Franche-Comté (Montbéliard, Belfort, Héricourt) lies in three departments.
+    assert [code for code, _ in spread["Nord Franche-Comté"]] == ["25", "70", "90"]
+    marked = 0
+    for key in site["pages"]:
+        if key[0] != "department":
+            continue
+        for item in TerritoiresList(site["html"][page_file(key)]).items:
+            name = norm(item["text"]).split(" (à cheval sur ")[0]
+            assert key[1] in [code for code, _ in spread[name]], (key, name)
+            others = [(code, label) for code, label in spread[name] if code != key[1]]
+            if not others:
+                assert item["spans"] is None and item["links"] == [], (key, name)
+                continue
+            marked += 1
+            assert item["spans"] == len(others) + 1, (key, name)
+            assert item["links"] == [f"departement-{code}.html" for code, _ in others]
+            text = norm(item["text"])
+            assert f"à cheval sur {len(others) + 1} départements" in text, (key, name)
+            for code, label in others:
+                assert f"{label} ({code})" in text, (key, name)
+    assert marked == sum(len(codes) for codes in spread.values() if len(codes) > 1)
+    loiret = norm(page_of(site, "department", "45").industry or "")
+    assert "Est du Loiret (à cheval sur 2 départements ; voir aussi : Yonne (89))" in loiret
+
+
+def page_file(key: Key) -> str:
+    level, code = key
+    return f"departement-{code}.html" if level == "department" else f"region-{code}.html"
+
+
+def test_only_rendered_departments_are_linked(warehouse_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    render_site(warehouse_file, out, [("department", "90"), ("department", "25")], progress=False)
+    items = TerritoiresList((out / "departement-90.html").read_text(encoding="utf-8")).items
+    assert len(items) == 1
+    text = norm(items[0]["text"])
+    assert text.startswith("Nord Franche-Comté (à cheval sur 3 départements")
+    assert "Doubs (25)" in text and "Haute-Saône (70)" in text
+    assert items[0]["links"] == ["departement-25.html"]  # 70 is not part of this site
+
+
+def test_the_title_reads_as_the_fiche_s(site: dict[str, Any]) -> None:
+    titles = {
+        key: re.search(r"<title>(.*?)</title>", site["html"][page_file(key)], re.S)
+        for key in (("department", "45"), ("department", "976"))
+    }
+    loiret = titles[("department", "45")]
+    assert loiret is not None
+    assert loiret.group(1) == (
+        "Les indicateurs clés : commerce extérieur — Territoires d&#39;industrie — Loiret"
+    )
+    mayotte = titles[("department", "976")]
+    assert mayotte is not None and mayotte.group(1).endswith("— Mayotte")
+
+
+def test_a_department_without_territoire_says_which_list_it_read(
+    site: dict[str, Any], warehouse_file: Path
+) -> None:
+    covered = {code for spread in territoire_departments(warehouse_file).values()
+               for code, _ in spread}  # fmt: skip
+    without = [key for key in site["pages"] if key[0] == "department" and key[1] not in covered]
+    assert ("department", "75") in without  # Paris: no Territoire d'industrie in the list
+    for key in without:
+        text = norm(page_of(site, *key).industry or "")
+        assert text.startswith("Aucun Territoire d'industrie ne couvre ce département"), key
+        assert "2023-2027" in text, key
+    for key in site["pages"]:
+        if key[0] == "department" and key not in without:
+            assert "Aucun" not in (page_of(site, *key).industry or ""), key
+
+
 # --- charts and their tables ---------------------------------------------------------------
 
 
@@ -512,7 +636,10 @@ def test_flow_tables_sum_to_the_flow_totals(site: dict[str, Any], marts: dict[st
                 for side in ("left", "right"):
                     table = page.table(f"{flow}-flow-{side}", tag)
                     assert table.eur_sum() == total, (key, tag, flow, side)
-                    assert len(table.body) <= 11
+                    # 10 named + Autres; the country side also has the node of the
+                    # partner codes that are not countries (HORS_PAYS)
+                    countries = (flow, side) in {("export", "right"), ("import", "left")}
+                    assert len(table.body) <= (12 if countries else 11)
                     assert table.foot[0][-2]["text"] == fr_million(total)
                 top = page.table(f"{flow}-flow-top-links", tag)
                 assert 1 <= len(top.body) <= 5

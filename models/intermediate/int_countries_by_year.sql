@@ -14,6 +14,7 @@ countries as (
         country_name,
         iso_alpha3,
         is_eu27,
+        is_intra_eu,
         country_group
     from {{ ref('stg_reference__countries') }}
 
@@ -33,6 +34,7 @@ valid_in_year as (
         countries.country_name,
         countries.iso_alpha3,
         countries.is_eu27,
+        countries.is_intra_eu,
         countries.country_group,
         row_number() over (
             partition by years.year, countries.country_code
@@ -54,6 +56,7 @@ final as (
         country_name,
         iso_alpha3,
         is_eu27,
+        is_intra_eu,
         country_group
     from valid_in_year
     where period_rank = 1

@@ -1,14 +1,19 @@
 -- The numbers of the flow diagrams: for each territory, year and flow, the
 -- top N products by value and the top N partner countries; every other
--- product and country is grouped as "Autres" on its side, so the cells sum
--- exactly to the territory's total for that flow. Links between a named
--- product and a named country are ranked. Labels are joined in the mart
--- territory_flow_links, so that this model, incremental by year (see
--- macros/incremental_by_year.sql), holds no label a new label file could change.
+-- product and country is grouped as "Autres" on its side, and the partner
+-- codes that are not countries (country_group 'special' in the countries
+-- seed: not determined, secret, stores...) form one node of their own on the
+-- country side, never ranked, so the cells sum exactly to the territory's
+-- total for that flow. Cells of zero value are left out (no empty node).
+-- Links between a named product and a named country are ranked. Labels are
+-- joined in the mart territory_flow_links, so that this model, incremental
+-- by year (see macros/incremental_by_year.sql), holds no label a new label
+-- file could change.
 {{ config(**incremental_by_year_config()) }}
 {% set territory_flow = ['territory_level', 'territory_code', 'year', 'flow'] %}
 {% set top_n = var('flow_top_n') %}
 {% set other_code = var('other_bucket_code') %}
+{% set special_code = var('special_partner_code') %}
 
 with
 
@@ -36,6 +41,38 @@ territory_trade as (
 
 ),
 
+countries as (
+
+    select
+        year,
+        country_code,
+        country_group
+    from {{ ref('int_countries_by_year') }}
+
+),
+
+-- Each cell with whether its partner code is a country (a code with no
+-- meaning in the year, which the loader refuses, would count as a country).
+classified as (
+
+    select
+        territory_trade.territory_level,
+        territory_trade.territory_code,
+        territory_trade.year,
+        territory_trade.flow,
+        territory_trade.product_code,
+        territory_trade.country_code,
+        coalesce(countries.country_group, 'country') = 'country' as is_country,
+        territory_trade.value_eur
+    from territory_trade
+    left join countries
+        on
+            territory_trade.country_code = countries.country_code
+            and territory_trade.year = countries.year
+    where territory_trade.value_eur <> 0
+
+),
+
 year_versions as (
 
     select
@@ -56,7 +93,7 @@ product_ranks as (
         flow,
         product_code,
         {{ rank_by_value('sum(value_eur)', 'product_code', territory_flow) }} as product_rank
-    from territory_trade
+    from classified
     group by territory_level, territory_code, year, flow, product_code
 
 ),
@@ -70,7 +107,8 @@ country_ranks as (
         flow,
         country_code,
         {{ rank_by_value('sum(value_eur)', 'country_code', territory_flow) }} as country_rank
-    from territory_trade
+    from classified
+    where is_country
     group by territory_level, territory_code, year, flow, country_code
 
 ),
@@ -78,40 +116,41 @@ country_ranks as (
 bucketed as (
 
     select
-        territory_trade.territory_level,
-        territory_trade.territory_code,
-        territory_trade.year,
-        territory_trade.flow,
+        classified.territory_level,
+        classified.territory_code,
+        classified.year,
+        classified.flow,
         case
-            when product_ranks.product_rank <= {{ top_n }} then territory_trade.product_code
+            when product_ranks.product_rank <= {{ top_n }} then classified.product_code
             else '{{ other_code }}'
         end as product_code,
         case
             when product_ranks.product_rank <= {{ top_n }} then product_ranks.product_rank
         end as product_rank,
         case
-            when country_ranks.country_rank <= {{ top_n }} then territory_trade.country_code
+            when not classified.is_country then '{{ special_code }}'
+            when country_ranks.country_rank <= {{ top_n }} then classified.country_code
             else '{{ other_code }}'
         end as country_code,
         case
             when country_ranks.country_rank <= {{ top_n }} then country_ranks.country_rank
         end as country_rank,
-        territory_trade.value_eur
-    from territory_trade
+        classified.value_eur
+    from classified
     inner join product_ranks
         on
-            territory_trade.territory_level = product_ranks.territory_level
-            and territory_trade.territory_code = product_ranks.territory_code
-            and territory_trade.year = product_ranks.year
-            and territory_trade.flow = product_ranks.flow
-            and territory_trade.product_code = product_ranks.product_code
-    inner join country_ranks
+            classified.territory_level = product_ranks.territory_level
+            and classified.territory_code = product_ranks.territory_code
+            and classified.year = product_ranks.year
+            and classified.flow = product_ranks.flow
+            and classified.product_code = product_ranks.product_code
+    left join country_ranks
         on
-            territory_trade.territory_level = country_ranks.territory_level
-            and territory_trade.territory_code = country_ranks.territory_code
-            and territory_trade.year = country_ranks.year
-            and territory_trade.flow = country_ranks.flow
-            and territory_trade.country_code = country_ranks.country_code
+            classified.territory_level = country_ranks.territory_level
+            and classified.territory_code = country_ranks.territory_code
+            and classified.year = country_ranks.year
+            and classified.flow = country_ranks.flow
+            and classified.country_code = country_ranks.country_code
 
 ),
 
@@ -139,6 +178,7 @@ links as (
         product_rank,
         country_code,
         country_rank
+    having sum(value_eur) <> 0
 
 ),
 
@@ -157,6 +197,8 @@ ranked_links as (
         cast(value_eur as double) / nullif(cast(sum(value_eur) over (
             partition by {{ territory_flow | join(', ') }}
         ) as double), 0) as share_of_flow,
+        -- named links only, largest first; equal values by product code, then
+        -- country code (both unique in a diagram, so the order is total)
         case
             when is_named_link
                 then row_number() over (
@@ -179,7 +221,7 @@ final as (
         cast(ranked_links.product_rank as integer) as product_rank,
         ranked_links.country_code,
         cast(ranked_links.country_rank as integer) as country_rank,
-        cast(ranked_links.value_eur as decimal(18, 2)) as value_eur,
+        cast(ranked_links.value_eur as decimal(18, 3)) as value_eur,
         cast(ranked_links.share_of_flow as double) as share_of_flow,
         cast(ranked_links.link_rank as integer) as link_rank,
         year_versions.source_loaded_at,

@@ -1,12 +1,17 @@
 -- Exports and imports of every territory for every year of the data, zero
--- where a territory has no trade in a flow (so no territory-year is missing).
+-- where a territory has no trade in a flow (so no territory-year is missing),
+-- with the territory's name and region, so that the marts built on it need
+-- not join the territories again.
 with
 
 territories as (
 
     select
         territory_level,
-        territory_code
+        territory_code,
+        territory_name,
+        region_code,
+        region_name
     from {{ ref('int_territories') }}
 
 ),
@@ -47,9 +52,12 @@ final as (
     select
         territories.territory_level,
         territories.territory_code,
+        territories.territory_name,
+        territories.region_code,
+        territories.region_name,
         years.year,
-        cast(coalesce(totals.exports_eur, 0) as decimal(18, 2)) as exports_eur,
-        cast(coalesce(totals.imports_eur, 0) as decimal(18, 2)) as imports_eur
+        cast(coalesce(totals.exports_eur, 0) as decimal(18, 3)) as exports_eur,
+        cast(coalesce(totals.imports_eur, 0) as decimal(18, 3)) as imports_eur
     from territories
     cross join years
     left join totals

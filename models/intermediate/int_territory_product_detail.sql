@@ -4,7 +4,8 @@
 -- the sum of their departments, France from the national file (CPF4 = the
 -- first four digits of its CPF6 code) in the years int_trade_periods says it
 -- covers, else from every departmental row. Rows of the older yearly layouts
--- have no CPF4 and no mass (null).
+-- have no CPF4 and no mass (null). Values are exact (three decimals): the
+-- marts round them once. Rows of zero value are left out.
 with
 
 periods as (
@@ -152,9 +153,11 @@ final as (
         flow,
         product_code,
         cpf4_code,
-        cast(value_eur as decimal(18, 2)) as value_eur,
+        cast(value_eur as decimal(18, 3)) as value_eur,
         cast(mass_kg as decimal(18, 3)) as mass_kg
     from all_levels
+    -- as in int_territory_trade: a product of zero value is no trade
+    where value_eur <> 0
 
 )
 

@@ -3,6 +3,8 @@
 -- regions as the sum of their departments, France from the national file
 -- when it covers the whole year (int_trade_periods), else as the sum of every
 -- departmental row, including any trade they allocate to no department.
+-- Values are exact (three decimals, as the loader accepts them): the marts
+-- round them once. Cells of zero value are left out.
 -- Incremental by year (see macros/incremental_by_year.sql): only the years
 -- whose raw rows, departmental or national, changed are recomputed.
 {{ config(**incremental_by_year_config()) }}
@@ -221,11 +223,14 @@ final as (
         all_levels.flow,
         all_levels.product_code,
         all_levels.country_code,
-        cast(all_levels.value_eur as decimal(18, 2)) as value_eur,
+        cast(all_levels.value_eur as decimal(18, 3)) as value_eur,
         year_versions.source_loaded_at,
         year_versions.source_row_count
     from all_levels
     inner join year_versions on all_levels.year = year_versions.year
+    -- a cell of zero value adds nothing to any total, and would show as a
+    -- partner or product with no trade (an empty node of a flow diagram)
+    where all_levels.value_eur <> 0
 
 )
 

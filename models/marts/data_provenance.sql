@@ -12,6 +12,7 @@ load_audit as (
         rows_quarantined,
         loaded_at
     from {{ ref('stg_customs__load_audit') }}
+    where not file_vanished
 
 ),
 

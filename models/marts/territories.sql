@@ -1,5 +1,6 @@
 -- One row per territory: the 101 departments, 18 regions and France, with the
--- region of each department and its Territoires d'industrie.
+-- region of each department, its Territoires d'industrie, and its name in the
+-- forms French sentences need (du Loiret, de l'Ain, dans le Loiret, en France).
 with
 
 territories as (
@@ -9,7 +10,12 @@ territories as (
         territory_code,
         territory_name,
         region_code,
-        region_name
+        region_name,
+        name_type,
+        name_with_article,
+        name_with_de,
+        name_with_a,
+        name_with_en
     from {{ ref('int_territories') }}
 
 ),
@@ -42,6 +48,11 @@ final as (
         territories.territory_name,
         territories.region_code,
         territories.region_name,
+        territories.name_type,
+        territories.name_with_article,
+        territories.name_with_de,
+        territories.name_with_a,
+        territories.name_with_en,
         industrie_by_department.territoires_industrie,
         cast(
             coalesce(industrie_by_department.territoire_industrie_count, 0) as integer
@@ -60,6 +71,11 @@ select
     territory_name,
     region_code,
     region_name,
+    name_type,
+    name_with_article,
+    name_with_de,
+    name_with_a,
+    name_with_en,
     territoires_industrie,
     territoire_industrie_count
 from final

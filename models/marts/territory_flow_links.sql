@@ -3,8 +3,18 @@
 -- as "Autres" on its side so the cells sum exactly to the territory's total
 -- for that flow (computed in int_territory_flow_links). This mart adds the
 -- labels, reads each link in the direction of the diagram (exports product
--- -> country, imports country -> product) and flags the largest links.
+-- -> country, imports country -> product) and flags the largest links. The
+-- partner codes that are not countries form one node, HORS_PAYS, labelled by
+-- the var special_partner_label; each value, exact until here, is rounded
+-- once to the cent.
 {% set other_label = var('other_bucket_label') %}
+{% set country_label -%}
+    case
+        when flow_links.country_code = '{{ var("special_partner_code") }}'
+            then '{{ var("special_partner_label") }}'
+        else coalesce(countries.country_name, '{{ other_label }}')
+    end
+{%- endset %}
 
 with
 
@@ -67,19 +77,19 @@ final as (
         coalesce(products.a129_label, '{{ other_label }}') as product_label,
         flow_links.product_rank,
         flow_links.country_code,
-        coalesce(countries.country_name, '{{ other_label }}') as country_name,
+        {{ country_label }} as country_name,
         flow_links.country_rank,
         case
             when flow_links.flow = 'export'
                 then coalesce(products.a129_label, '{{ other_label }}')
-            else coalesce(countries.country_name, '{{ other_label }}')
+            else {{ country_label | indent(12) }}
         end as source_label,
         case
             when flow_links.flow = 'export'
-                then coalesce(countries.country_name, '{{ other_label }}')
+                then {{ country_label | indent(12) }}
             else coalesce(products.a129_label, '{{ other_label }}')
         end as target_label,
-        flow_links.value_eur,
+        cast(flow_links.value_eur as decimal(18, 2)) as value_eur,
         flow_links.share_of_flow,
         flow_links.link_rank,
         coalesce(flow_links.link_rank <= {{ var('flow_top_links') }}, false) as is_top_link

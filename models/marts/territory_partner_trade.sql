@@ -1,6 +1,11 @@
--- One row per territory, year and partner country: exports, imports,
+-- One row per territory, year and partner code with trade: exports, imports,
 -- balance, ranks, shares, and the main partners the balance chart shows
--- (the top N at export together with the top N at import).
+-- (the top N at export together with the top N at import). Partner codes that
+-- are not countries (country_group 'special' in the countries seed) keep
+-- their rows, so the table adds up to the territory's totals, but are never
+-- ranked, hence never main partners. Euro columns are rounded to the cent
+-- once, here, from exact sums; balance and total are computed from the
+-- rounded exports and imports, so that they add up on a page.
 {% set territory_year = ['territory_level', 'territory_code', 'year'] %}
 
 with
@@ -34,7 +39,9 @@ countries as (
         year,
         country_code,
         country_name,
-        is_eu27
+        is_eu27,
+        is_intra_eu,
+        country_group = 'country' as is_country
     from {{ ref('int_countries_by_year') }}
 
 ),
@@ -53,6 +60,28 @@ by_partner as (
 
 ),
 
+-- Only countries are ranked: a special code counts as zero for the ranks.
+classified as (
+
+    select
+        by_partner.territory_level,
+        by_partner.territory_code,
+        by_partner.year,
+        by_partner.country_code,
+        by_partner.exports_eur,
+        by_partner.imports_eur,
+        case when countries.is_country then by_partner.exports_eur else 0 end
+            as ranked_exports_eur,
+        case when countries.is_country then by_partner.imports_eur else 0 end
+            as ranked_imports_eur
+    from by_partner
+    inner join countries
+        on
+            by_partner.country_code = countries.country_code
+            and by_partner.year = countries.year
+
+),
+
 ranked as (
 
     select
@@ -68,11 +97,12 @@ ranked as (
         sum(imports_eur) over (
             partition by territory_level, territory_code, year
         ) as territory_imports_eur,
-        {{ rank_by_value('exports_eur', 'country_code', territory_year) }} as export_rank,
-        {{ rank_by_value('imports_eur', 'country_code', territory_year) }} as import_rank,
-        {{ rank_by_value('exports_eur + imports_eur', 'country_code', territory_year) }}
-            as total_trade_rank
-    from by_partner
+        {{ rank_by_value('ranked_exports_eur', 'country_code', territory_year) }} as export_rank,
+        {{ rank_by_value('ranked_imports_eur', 'country_code', territory_year) }} as import_rank,
+        {{ rank_by_value(
+            'ranked_exports_eur + ranked_imports_eur', 'country_code', territory_year
+        ) }} as total_trade_rank
+    from classified
 
 ),
 
@@ -86,10 +116,18 @@ final as (
         ranked.country_code,
         countries.country_name,
         countries.is_eu27,
+        countries.is_intra_eu,
+        countries.is_country,
         cast(ranked.exports_eur as decimal(18, 2)) as exports_eur,
         cast(ranked.imports_eur as decimal(18, 2)) as imports_eur,
-        cast(ranked.exports_eur - ranked.imports_eur as decimal(18, 2)) as balance_eur,
-        cast(ranked.exports_eur + ranked.imports_eur as decimal(18, 2)) as total_trade_eur,
+        cast(
+            cast(ranked.exports_eur as decimal(18, 2)) - cast(ranked.imports_eur as decimal(18, 2))
+            as decimal(18, 2)
+        ) as balance_eur,
+        cast(
+            cast(ranked.exports_eur as decimal(18, 2)) + cast(ranked.imports_eur as decimal(18, 2))
+            as decimal(18, 2)
+        ) as total_trade_eur,
         cast(
             cast(ranked.exports_eur as double)
             / nullif(cast(ranked.territory_exports_eur as double), 0) as double
@@ -126,6 +164,8 @@ select
     country_code,
     country_name,
     is_eu27,
+    is_intra_eu,
+    is_country,
     exports_eur,
     imports_eur,
     balance_eur,

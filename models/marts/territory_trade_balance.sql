@@ -17,26 +17,20 @@ periods as (
 
 ),
 
-territories as (
+-- Each total rounded to the cent once, here, from its exact sum; every
+-- figure below (balance, shares, changes, unallocated trade) is derived from
+-- these rounded totals, so that the figures of a page add up.
+flow_totals as (
 
     select
         territory_level,
         territory_code,
         territory_name,
         region_code,
-        region_name
-    from {{ ref('int_territories') }}
-
-),
-
-flow_totals as (
-
-    select
-        territory_level,
-        territory_code,
+        region_name,
         year,
-        exports_eur,
-        imports_eur
+        cast(exports_eur as decimal(18, 2)) as exports_eur,
+        cast(imports_eur as decimal(18, 2)) as imports_eur
     from {{ ref('int_territory_flow_totals') }}
 
 ),
@@ -58,9 +52,9 @@ with_context as (
     select
         flow_totals.territory_level,
         flow_totals.territory_code,
-        territories.territory_name,
-        territories.region_code,
-        territories.region_name,
+        flow_totals.territory_name,
+        flow_totals.region_code,
+        flow_totals.region_name,
         flow_totals.year,
         flow_totals.exports_eur,
         flow_totals.imports_eur,
@@ -78,14 +72,10 @@ with_context as (
         periods.france_source,
         previous_periods.quarters_covered as previous_quarters_covered
     from flow_totals
-    inner join territories
-        on
-            flow_totals.territory_level = territories.territory_level
-            and flow_totals.territory_code = territories.territory_code
     left join flow_totals as region_totals
         on
             region_totals.territory_level = 'region'
-            and territories.region_code = region_totals.territory_code
+            and flow_totals.region_code = region_totals.territory_code
             and flow_totals.year = region_totals.year
     left join flow_totals as france_totals
         on

@@ -56,9 +56,12 @@ NUMBER = "[0-9]+(\\.[0-9]{1,3})?"
 def decimal_text(column: str) -> str:
     """SQL for a published number as plain digits and a point: '1 234,5' -> '1234.5'.
 
-    French files write decimal commas and may group thousands with spaces.
+    French files write decimal commas and may group thousands with spaces: a
+    plain, a no-break (U+00A0) or a narrow no-break one (U+202F, what French
+    typography and recent spreadsheet locales use).
     """
-    return f"replace(replace(replace(trim({column}), ' ', ''), chr(160), ''), ',', '.')"
+    return (f"replace(replace(replace(replace(trim({column}), ' ', ''), chr(160), ''), "
+            f"chr(8239), ''), ',', '.')")  # fmt: skip
 
 
 #: A month as declaration files may write it: 1 to 12, with or without a leading zero.
@@ -106,24 +109,33 @@ def _column(raw: str) -> str:
     return f"case {' '.join(cases)} else '{legacy}' end" if cases else f"'{legacy}'"
 
 
+def _valid_integer(column: str, pattern: str) -> str:
+    """SQL for a field as an integer when it matches ``pattern``, else NULL.
+
+    Only a well-formed field is cast, so a year, quarter or month of twenty
+    digits is reported by its own check instead of overflowing the arithmetic.
+    """
+    return (f"case when regexp_full_match(trim({column}), '{pattern}') "
+            f"then cast(trim({column}) as integer) end")  # fmt: skip
+
+
 def _period(month_start: str, month_end: str) -> tuple[str, str]:
     """First and last YYYYMM of a row's period, as integers (NULL when the year is bad).
 
     Columns are those of the row being checked, aliased ``t``.
     """
-    year = "try_cast(trim(t.year) as integer)"
+    year = _valid_integer("t.year", "(19|20)[0-9]{2}")
     return f"{year} * 100 + {month_start}", f"{year} * 100 + {month_end}"
 
 
-#: Quarter of a regional row as its first and last month (the whole year otherwise).
-_QUARTER = "try_cast(trim(t.quarter) as integer)"
+#: Quarter and month of a row, as integers when they are valid ones.
+_QUARTER = _valid_integer("t.quarter", "0?[1-4]")
+_MONTH = _valid_integer("t.month", MONTH)
 TRADE_PERIOD = _period(
-    f"coalesce(({_QUARTER} - 1) * 3 + 1, try_cast(trim(t.month) as integer), 1)",
-    f"coalesce({_QUARTER} * 3, try_cast(trim(t.month) as integer), 12)",
+    f"coalesce(({_QUARTER} - 1) * 3 + 1, {_MONTH}, 1)",
+    f"coalesce({_QUARTER} * 3, {_MONTH}, 12)",
 )
-NATIONAL_PERIOD = _period(
-    "try_cast(trim(t.month) as integer)", "try_cast(trim(t.month) as integer)"
-)
+NATIONAL_PERIOD = _period(_MONTH, _MONTH)
 
 
 def _common_checks(table: str, period: tuple[str, str]) -> list[str]:
@@ -177,6 +189,66 @@ def _common_checks(table: str, period: tuple[str, str]) -> list[str]:
         'mass ' || {_quoted("mass_kg")} || ' is not a non-negative number of kilograms'
     from {table} where mass_kg is not null
         and not coalesce(regexp_full_match({decimal_text("mass_kg")}, '{NUMBER}'), false)""",
+        *_convention_checks(table, "value", "value"),
+        *_convention_checks(table, "mass_kg", "mass"),
+    ]
+
+
+def _layouts_declaring(numbers: str | None) -> str:
+    """SQL list of the layout names (as rows carry them) whose numbers follow ``numbers``."""
+    names = [
+        raw_layout.layout_label(layout, fields)
+        for layout in raw_layout.FIXED_LAYOUTS
+        if layout.numbers == numbers
+        for fields in layout.field_lists()
+    ]
+    names += [layout.name for layout in raw_layout.LAYOUTS if layout.numbers == numbers]
+    return ", ".join(f"'{name}'" for name in names)
+
+
+def ambiguous_comma(column: str) -> str:
+    """SQL: the value reads one way with a decimal comma, another with a thousands comma.
+
+    "6,401" is 6.401 or 6401; "0,401", "12,5" or "1234,567" can only be decimals.
+    """
+    return f"coalesce(regexp_full_match(trim({column}), '[1-9][0-9]{{0,2}},[0-9]{{3}}'), false)"
+
+
+def decimal_comma(column: str) -> str:
+    """SQL: the value is a number written with a comma that can only mark its decimals."""
+    # the plain test first: it spares the regular expressions nearly every row
+    return (
+        f"(contains({column}, ',') and coalesce(regexp_full_match("
+        f"{decimal_text(column)}, '{NUMBER}') and not {ambiguous_comma(column)}, false))"
+    )
+
+
+def _convention_checks(table: str, column: str, noun: str) -> list[str]:
+    """Numbers whose reading depends on a convention the file does not make known.
+
+    A layout declaring whole numbers (the published files) refuses any mark in
+    a number; for a layout declaring nothing, "6,401" is refused unless another
+    line of its file (``decimal_comma_files``) shows that commas mark decimals.
+    Only well-formed numbers are judged here: the others already have a problem.
+    """
+    well_formed = f"coalesce(regexp_full_match({decimal_text(column)}, '{NUMBER}'), false)"
+    return [
+        f"""select source_file, source_line, {_column(column)},
+        '{noun} ' || {_quoted(column)} || ' is not a whole number, and the ' || layout
+        || ' layout writes whole numbers (no decimal or grouping mark): whether it means '
+        || {decimal_text(column)} || ' or '
+        || replace({decimal_text(column)}, '.', '') || ' cannot be known'
+    from {table} where layout in ({_layouts_declaring(raw_layout.WHOLE_NUMBERS)})
+        and (contains({column}, ',') or contains({column}, '.')) and {well_formed}""",
+        f"""select source_file, source_line, {_column(column)},
+        '{noun} ' || {_quoted(column)} || ' is ambiguous: '
+        || replace(trim({column}), ',', '.') || ' if the comma marks decimals, '
+        || replace(trim({column}), ',', '') || ' if it groups thousands; no other line '
+        || 'of the file uses a decimal comma unambiguously (like 12,5 or 1234,567) and its '
+        || layout || ' layout declares no convention'
+    from {table} where layout in ({_layouts_declaring(None)}) and contains({column}, ',')
+        and {ambiguous_comma(column)}
+        and source_file not in (select source_file from decimal_comma_files)""",
     ]
 
 
@@ -237,7 +309,7 @@ def problems_query() -> str:
             when 'declaration' then 'flow, year, month, department, product, country, line number'
             when 'regional' then 'flow, year, quarter, department, CPF4, country'
             else 'flow, year, department, product, country' end
-        || '): ' || copies || ' copies, first at ' || first_seen
+        || '): ' || copies || ' copies, first at ' || seen_at
     from duplicated where is_new""",
     ]
     national_checks = [
@@ -247,7 +319,7 @@ def problems_query() -> str:
     from incoming_national where not coalesce(regexp_full_match(trim(month), '{MONTH}'), false)""",
         """select source_file, source_line, 'key',
         'duplicate line (flow, year, month, NC8, country): ' || copies
-        || ' copies, first at ' || first_seen
+        || ' copies, first at ' || seen_at
     from national_duplicated where is_new""",
     ]
     annex_checks = [
@@ -266,7 +338,7 @@ def problems_query() -> str:
         'department ' || coalesce(code, 'NULL') || ' has no region code'
     from incoming_annex where annex = 'DEPARTEMENT' and coalesce(trim(region_code), '') = ''""",
         """select source_file, source_line, 'key', 'duplicate ' || annex
-        || ' code and validity start: ' || copies || ' copies, first at ' || first_seen
+        || ' code and validity start: ' || copies || ' copies, first at ' || seen_at
     from annex_duplicated where is_new""",
     ]
     unions = "\n    union all\n    ".join(
@@ -287,6 +359,15 @@ def problems_query() -> str:
     ),
     products as (select a129_code from read_csv($products, all_varchar=true)),
     cpf4 as (select cpf4_code from read_csv($cpf4, all_varchar=true)),
+    decimal_comma_files as (
+        -- files with a line whose comma can only be a decimal comma (see _convention_checks)
+        select distinct source_file from (
+            select source_file, value as number from incoming
+            union all select source_file, mass_kg from incoming
+            union all select source_file, value from incoming_national
+            union all select source_file, mass_kg from incoming_national
+        ) where {decimal_comma("number")}
+    ),
     countries as (
         select country_code, cast(valid_from as integer) as valid_from,
             cast(valid_to as integer) as valid_to
@@ -337,17 +418,24 @@ _NAMES = "problem(source_file, source_line, column_name, reason)"
 
 
 def _duplicates(keyed: str, carried: tuple[str, ...]) -> str:
-    """The rows of ``keyed`` whose key repeats, each with the copies and the first one seen.
+    """The rows of ``keyed`` whose key repeats, each with the copies and where they are.
 
-    Only the few duplicated rows are ordered, to name the first copy;
-    ``carried`` columns of ``keyed`` are kept for the message.
+    ``seen_at`` names the first three copies (file and line), so that a trade
+    arriving in two files, or in two layouts, is reported with both files
+    whichever copy the message is about. Only the few duplicated rows are
+    ordered; ``carried`` columns of ``keyed`` are kept for the message.
     """
     extra = "".join(f"k.{column}, " for column in carried)
+    place = "k.source_file || ', line ' || k.source_line"
+    window = ("over (partition by k.row_key order by k.source_file, k.source_line rows between "
+              "unbounded preceding and unbounded following)")  # fmt: skip
     return f"""
         select k.row_key, {extra}k.source_file, k.source_line, k.is_new, d.copies,
-            first_value(k.source_file || ', line ' || k.source_line) over (
-                partition by k.row_key order by k.source_file, k.source_line
-            ) as first_seen
+            first_value({place}) {window}
+            || coalesce(', then at ' || nth_value({place}, 2) {window}, '')
+            || coalesce('; ' || nth_value({place}, 3) {window}, '')
+            || case when d.copies > 3 then ' and ' || (d.copies - 3) || ' more' else '' end
+            as seen_at
         from {keyed} as k
         inner join (
             select row_key, count(*) as copies from {keyed} group by row_key having count(*) > 1

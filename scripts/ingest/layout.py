@@ -110,6 +110,8 @@ class FixedLayout:
     annex: str | None = None
     #: Other accepted field counts, each with its own field list (older vintages).
     variants: tuple[tuple[str | None, ...], ...] = ()
+    #: How its numbers are written (``NUMBER_CONVENTIONS``); None: not declared.
+    numbers: str | None = None
 
     @property
     def names(self) -> str:
@@ -120,6 +122,22 @@ class FixedLayout:
         """Every accepted field list, the current vintage first."""
         return (self.fields, *self.variants)
 
+
+#: Whole numbers only: no decimal mark, no grouping mark.
+WHOLE_NUMBERS = "whole"
+#: A comma marks the decimals (French usage); spaces may group thousands.
+DECIMAL_COMMA = "decimal comma"
+#: How a layout may declare its numbers. A layout that declares none (the
+#: header-based ones, which no published file backs) leaves it to each file: a
+#: value like "6,401" reads 6.401 with a decimal comma but 6401 with a thousands
+#: comma, so it is refused unless another line of the same file uses a decimal
+#: comma unambiguously ("12,5", "1234,567", "0,401"). A decimal point is read as
+#: one (the project's own files write "1200.500"); French files group thousands
+#: with spaces, not points.
+NUMBER_CONVENTIONS = {
+    WHOLE_NUMBERS: "whole numbers, no decimal or grouping mark",
+    DECIMAL_COMMA: "a comma marks the decimals",
+}
 
 _FLOW_NAME = r"(?P<flow>export|import|e|i)"
 _YEARLY_FLOW = r"(?P<year>(?:19|20)\d{2})_(?P<flow2>export|import)"
@@ -141,8 +159,10 @@ REGIONAL = FixedLayout(
     evidence=(
         "DGDDI data-set description (PDF, 09/05/2022): field order and two example rows; "
         "the yearly archive name Region_2019_Export.txt from a public copy of the 2019 zip. "
-        "No whole published data file was available offline."
+        "No whole published data file was available offline. Whole numbers: every value and "
+        "mass the PDF prints is whole (euros, kg); that no line has decimals is a guess."
     ),
+    numbers=WHOLE_NUMBERS,
 )  # fmt: skip
 NATIONAL = FixedLayout(
     name="national",
@@ -164,8 +184,10 @@ NATIONAL = FixedLayout(
     evidence=(
         "DGDDI data-set description (PDF): field order and an example row. The 8-field order "
         "of 2012-2016 and the yearly archive name National_YYYY_Export.txt are assumptions "
-        "(no such file seen)."
+        "(no such file seen). Whole numbers: every value and mass the PDF prints is whole; "
+        "that no line has decimals is a guess."
     ),
+    numbers=WHOLE_NUMBERS,
 )  # fmt: skip
 _PERIOD_ANNEX = ("code", "label", "valid_from", "valid_to")
 A129_LABELS = FixedLayout(
@@ -273,6 +295,8 @@ class Layout:
     excluded: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: Unit of values when the value header does not say (None: the data set's default).
     unit: str | None = None
+    #: How its numbers are written (``NUMBER_CONVENTIONS``); None: each file's lines decide.
+    numbers: str | None = None
 
     def expected(self) -> list[str]:
         """The first accepted name of each required column, for error messages."""
@@ -332,6 +356,8 @@ LABELS = Layout(
     optional={},
     description="product codes and their labels",
 )
+#: Columns of a cross table that are not read: its totals, derived from the country columns.
+CROSS_TOTALS = ("Total",)
 #: In the order headers are tried: declarations before long, whose columns they include.
 LAYOUTS: tuple[Layout, ...] = (DECLARATIONS, LONG, CROSS, LABELS)
 
@@ -343,6 +369,9 @@ UNALLOCATED_DEPARTMENT = "00"
 
 #: Unit of values when neither the header nor the data set's manifest says.
 DEFAULT_UNIT = "keur"
+
+#: Units a manifest may state (staging multiplies "keur" by 1 000); any other is refused.
+VALUE_UNITS = ("keur", "eur")
 
 #: Optional JSON file at the root of a raw folder describing the data set.
 DATASET_MANIFEST = "dataset.json"

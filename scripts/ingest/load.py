@@ -13,12 +13,32 @@ cost the warehouse what it already holds. So the loader
   load;
 - replaces the rows of changed files, removes those of vanished files, and
   writes ``raw.load_audit`` (rows read = rows loaded + rows quarantined, per
-  file) in a single transaction, so readers see the old state or the new one.
+  file) in a single transaction, so readers see the old state or the new one;
+- never removes rows without a word: each file whose rows shrink is reported
+  with the rows it loses (``rows_removed`` in the audit; a vanished file keeps
+  an audit row, ``file_vanished``, saying so), and losing *all* the rows of a
+  file needs ``allow_removals`` (a department's file replaced by its header
+  alone would otherwise empty that department). A file with fewer rows than
+  before is only reported: the customs' rolling files drop their oldest quarter
+  or month at each release, and revisions may drop lines. Replacing the
+  synthetic sample by another data set needs no consent;
+- in strict mode refuses rows an earlier quarantine load set aside for files
+  it keeps, unless ``accept_quarantined``: strict means no row of the folder is
+  left out of ``raw``.
+
+The audit counts what was written: rows loaded are the file's rows in the raw
+table, rows quarantined its rows in ``raw.quarantine`` (a row of a cross table
+is one partner-country cell), and the load stops if they do not add up to the
+rows read. A file's fingerprint is its bytes plus everything else that decides
+how it is read and checked (the manifest's unit and name, the loader's code,
+the reference seeds the checks use): a change to any of them reads it again.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import sys
 import tempfile
@@ -27,8 +47,10 @@ from pathlib import Path
 
 import duckdb
 
+from scripts.ingest import checks, files, layout
 from scripts.ingest.checks import find_problems
 from scripts.ingest.files import (
+    INCOMING_TABLES,
     RawInputError,
     RawInputProblem,
     SourceFile,
@@ -37,7 +59,7 @@ from scripts.ingest.files import (
     read_manifest,
 )
 from scripts.ingest.layout import LABEL_COLUMNS, NATIONAL_COLUMNS, RAW_COLUMNS
-from scripts.paths import raw_dir, warehouse_path
+from scripts.paths import SEEDS_DIR, raw_dir, warehouse_path
 
 __all__ = ["LoadReport", "RawInputError", "RawInputProblem", "load"]
 
@@ -131,7 +153,10 @@ create table if not exists raw.load_audit (
     rows_read bigint not null,
     rows_loaded bigint not null,
     rows_quarantined bigint not null,
-    loaded_at timestamp with time zone not null
+    loaded_at timestamp with time zone not null,
+    rows_removed bigint default 0,
+    file_vanished boolean default false,
+    read_fingerprint varchar
 );
 """
 
@@ -155,12 +180,54 @@ alter table raw.quarantine add column if not exists cpf6_code varchar;
 alter table raw.quarantine add column if not exists nc8_code varchar;
 alter table raw.quarantine add column if not exists supplementary_unit varchar;
 alter table raw.quarantine add column if not exists target_table varchar;
+alter table raw.load_audit add column if not exists rows_removed bigint default 0;
+alter table raw.load_audit add column if not exists file_vanished boolean default false;
+alter table raw.load_audit add column if not exists read_fingerprint varchar;
 """
 
 
 #: Every table the loader writes (build_log belongs to the main job).
 RAW_TABLES = ("customs_trade", "customs_national_trade", "customs_labels", "quarantine",
               "load_audit", "product_labels")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Removal:
+    """Rows of one file that a load removes from ``raw``, and why."""
+
+    source_file: str
+    rows_before: int
+    rows_after: int
+    why: str  # "file vanished", "file changed" or "data set replaced"
+    #: Whether removing them needs ``allow_removals`` (all its rows, not the synthetic sample).
+    needs_consent: bool
+
+    @property
+    def rows_removed(self) -> int:
+        return self.rows_before - self.rows_after
+
+    def __str__(self) -> str:
+        return (f"{self.source_file}: {self.rows_removed:,} of its {self.rows_before:,} rows "
+                f"removed ({self.why})")  # fmt: skip
+
+
+class LoadRefused(RawInputError):
+    """A refusal that the user can lift with an option, which the message names."""
+
+    def __init__(self, problems: list[RawInputProblem], total: int, hints: list[str]) -> None:
+        super().__init__(problems, total=total)
+        self.args = ("\n".join([str(self.args[0]), *hints]),)
+
+
+ALLOW_REMOVALS_HINT = (
+    "Removing every row of a file needs consent: re-run with --allow-removals "
+    "(trade load or trade build) to remove them, or put the file back."
+)
+QUARANTINE_HINT = (
+    "A strict load refuses the rows an earlier --quarantine load set aside: fix the file(s) "
+    "and load again, re-run with --quarantine, or keep them aside and load strictly all the "
+    "same with --accept-quarantined."
+)
 
 
 @dataclass(frozen=True)
@@ -174,6 +241,12 @@ class LoadReport:
     rows_quarantined: int
     dataset_name: str
     is_synthetic: bool
+    #: Files whose rows this load removed, in whole or in part.
+    removals: tuple[Removal, ...] = ()
+
+    def removal_lines(self) -> list[str]:
+        """One line per file that lost rows, for the command's output."""
+        return [f"rows removed: {removal}" for removal in self.removals]
 
 
 def memory_limit() -> str:
@@ -202,26 +275,113 @@ def _prepare_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(ADDED_RAW_COLUMNS)
 
 
+#: The code and reference data that decide how a file is read and checked.
+READING_INPUTS = (
+    Path(files.__file__), Path(layout.__file__), Path(checks.__file__),
+    *(SEEDS_DIR / name for name in checks.SEED_FILES.values()),
+)  # fmt: skip
+
+
+def reading_fingerprint(dataset_name: str, is_synthetic: bool, default_unit: str) -> str:
+    """SHA-256 of everything besides a file's bytes that changes how it is read.
+
+    The manifest's unit above all (a unit corrected after a load must re-read
+    the files it applies to), and the loader's code and seeds, whose change
+    may read or judge the same bytes differently.
+    """
+    digest = hashlib.sha256(json.dumps([dataset_name, is_synthetic, default_unit]).encode())
+    for path in READING_INPUTS:
+        digest.update(b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def file_fingerprint(source: SourceFile, reading: str) -> str:
+    """A file's fingerprint: its bytes' SHA-256 and the reading fingerprint."""
+    return hashlib.sha256(f"{source.sha256}:{reading}".encode()).hexdigest()
+
+
 def _plan(
-    con: duckdb.DuckDBPyConnection, files: list[SourceFile], dataset_name: str
-) -> tuple[list[SourceFile], list[str]]:
-    """Files to read (new or changed) and files whose rows must go (changed or vanished).
+    con: duckdb.DuckDBPyConnection, files: list[SourceFile], dataset_name: str, reading: str
+) -> tuple[list[SourceFile], list[str], dict[str, str]]:
+    """Files to read (new, changed, or read differently), files whose rows must go
+    (changed or vanished), and the vanished ones with their last SHA-256.
 
     A different data set (say real files after the sample) replaces everything.
+    A file already recorded as vanished is not vanishing again; if it comes
+    back it is read as a new file.
     """
-    loaded = dict(con.execute(
-        "select source_file, file_sha256 from raw.load_audit where dataset_name = ?",
-        [dataset_name],
-    ).fetchall())  # fmt: skip
+    audit = con.execute(
+        "select source_file, file_sha256, read_fingerprint, coalesce(file_vanished, false) "
+        "from raw.load_audit where dataset_name = ?", [dataset_name],
+    ).fetchall()  # fmt: skip
+    loaded = {label: fingerprint for label, _, fingerprint, gone in audit if not gone}
+    last_sha = {label: sha for label, sha, _, gone in audit if not gone}
+    gone_before = {label for label, _, _, gone in audit if gone}
     other_sets = con.execute(
         "select distinct source_file from raw.load_audit where dataset_name <> ?", [dataset_name]
     ).fetchall()
-    to_read = [f for f in files if loaded.get(f.label) != f.sha256]
+    to_read = [f for f in files if loaded.get(f.label) != file_fingerprint(f, reading)]
     present = {f.label for f in files}
-    to_remove = [label for label in loaded if label not in present]
-    to_remove += [f.label for f in to_read if f.label in loaded]
+    vanished = {label: sha for label, sha in last_sha.items() if label not in present}
+    to_remove = list(vanished)
+    to_remove += [f.label for f in to_read if f.label in loaded or f.label in gone_before]
     to_remove += [row[0] for row in other_sets]
-    return to_read, to_remove
+    return to_read, to_remove, vanished
+
+
+def _removals(con: duckdb.DuckDBPyConnection, dataset_name: str) -> list[Removal]:
+    """Files that would have fewer rows in ``raw`` after this load, from what ``raw`` holds.
+
+    Fills ``scratch.removals`` (the audit's ``rows_removed``). Rows after the
+    load are the incoming rows that load (not those quarantined).
+    """
+    con.execute(
+        "create or replace table scratch.removals as "
+        "with before as (select source_file, count(*) as rows_before from ("
+        "select source_file from raw.customs_trade union all "
+        "select source_file from raw.customs_national_trade union all "
+        "select source_file from raw.customs_labels union all "
+        "select source_file from raw.product_labels) "
+        "where source_file in (select source_file from removed_files) group by source_file), "
+        "after as (select source_file, count(*) as rows_after from ("
+        "select source_file, source_line from incoming union all "
+        "select source_file, source_line from incoming_national) as i "
+        "where not exists (select 1 from problems as p where p.source_file = i.source_file "
+        "and p.source_line = i.source_line) group by source_file "
+        "union all select source_file, count(*) from incoming_annex group by source_file "
+        "union all select source_file, count(*) from incoming_labels group by source_file) "
+        "select b.source_file, b.rows_before, coalesce(a.rows_after, 0) as rows_after, "
+        "b.rows_before - coalesce(a.rows_after, 0) as rows_removed, "
+        "case when b.source_file in (select source_file from read_files) then 'file changed' "
+        "when b.source_file in (select source_file from vanished_files) then 'file vanished' "
+        "else 'data set replaced' end as why, "
+        "not (coalesce(old.is_synthetic, false) and old.dataset_name <> $name) as consent "
+        "from before as b left join after as a using (source_file) "
+        "left join raw.load_audit as old using (source_file) "
+        "where b.rows_before > coalesce(a.rows_after, 0)",
+        {"name": dataset_name},
+    )
+    rows = con.execute(
+        "select source_file, rows_before, rows_after, why, consent and rows_after = 0 "
+        "from removals order by source_file"
+    ).fetchall()
+    return [Removal(label, int(before), int(after), why, bool(consent))
+            for label, before, after, why, consent in rows]  # fmt: skip
+
+
+def _quarantined_and_kept(con: duckdb.DuckDBPyConnection) -> list[RawInputProblem]:
+    """One problem per kept file that still has rows in ``raw.quarantine``, with its first."""
+    rows = con.execute(
+        "select source_file, count(distinct source_line), min(source_line), "
+        "arg_min(column_name || ': ' || reason, (source_line, column_name)) "
+        "from raw.quarantine where source_file not in (select source_file from removed_files) "
+        "group by source_file order by source_file"
+    ).fetchall()
+    return [
+        RawInputProblem(label, int(first), "-", f"{count:,} row(s) of this file are in "
+                        f"raw.quarantine from an earlier --quarantine load (first: {reason})")
+        for label, count, first, reason in rows
+    ]  # fmt: skip
 
 
 def _publish(
@@ -233,11 +393,6 @@ def _publish(
 ) -> None:
     """Apply the plan in one transaction; roll back on any error."""
     columns = ", ".join(RAW_COLUMNS)
-    con.execute("create or replace table scratch.read_files (source_file varchar, sha256 varchar)")
-    if to_read:
-        con.executemany(
-            "insert into read_files values (?, ?)", [[f.label, f.sha256] for f in to_read]
-        )
     con.execute("begin transaction")
     try:
         for table in RAW_TABLES:
@@ -282,24 +437,75 @@ def _publish(
                 "source_line) order by p.source_file, p.source_line, p.column_name"
             )
         con.execute(
-            "insert into raw.load_audit select f.source_file, f.sha256, $name, $synthetic, "
-            "count(i.source_line), "
-            "count(i.source_line) - count(distinct q.source_line), "
-            "count(distinct q.source_line), current_timestamp "
-            "from read_files as f left join (select source_file, source_line from incoming "
-            "union all select source_file, source_line from incoming_national "
-            "union all select source_file, source_line from incoming_annex "
-            "union all select source_file, source_line from incoming_labels) as i "
-            "using (source_file) "
-            "left join (select distinct source_file, source_line from problems) as q "
-            "on q.source_file = i.source_file and q.source_line = i.source_line "
-            "group by f.source_file, f.sha256",
+            "insert into raw.load_audit (source_file, file_sha256, dataset_name, is_synthetic, "
+            "rows_read, rows_loaded, rows_quarantined, loaded_at, rows_removed, file_vanished) "
+            "select v.source_file, v.sha256, $name, $synthetic, 0, 0, 0, current_timestamp, "
+            "coalesce(r.rows_removed, 0), true from vanished_files as v "
+            "left join removals as r using (source_file)",
             {"name": dataset_name, "synthetic": is_synthetic},
         )
+        _write_audit(con, dataset_name, is_synthetic)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
+
+
+@dataclass(frozen=True)
+class Consent:
+    """What a load may do that it refuses by default."""
+
+    allow_removals: bool = False
+    accept_quarantined: bool = False
+
+
+#: The default: refuse both.
+NO_CONSENT = Consent()
+
+
+def _count_by_file(tables: tuple[str, ...], counted: str = "count(*)") -> str:
+    """SQL counting the rows of the files being read, per file, over ``tables``."""
+    rows = " union all ".join(
+        f"select * from (select source_file, {counted} as n from {t} where source_file in "
+        "(select source_file from read_files) group by source_file)" for t in tables
+    )  # fmt: skip
+    return f"(select source_file, sum(n) as n from ({rows}) group by source_file)"
+
+
+def _write_audit(con: duckdb.DuckDBPyConnection, dataset_name: str, is_synthetic: bool) -> None:
+    """One audit row per file read, counted from what was written, not from intentions.
+
+    Rows read are the rows the reader produced; rows loaded are the file's
+    rows in the raw tables; rows quarantined its rows in ``raw.quarantine``
+    (a line there once per problem: counted once, or once per country cell of
+    a cross table). A file whose rows do not add up stops the load.
+    """
+    read = _count_by_file(INCOMING_TABLES)
+    loaded = _count_by_file(tuple(f"raw.{t}" for t in RAW_TABLES
+                                  if t not in {"quarantine", "load_audit"}))  # fmt: skip
+    quarantined = _count_by_file(
+        ("raw.quarantine",), "count(distinct source_line || '|' || coalesce(country_code, ''))"
+    )
+    con.execute(
+        "insert into raw.load_audit (source_file, file_sha256, dataset_name, is_synthetic, "
+        "rows_read, rows_loaded, rows_quarantined, loaded_at, read_fingerprint, rows_removed, "
+        "file_vanished) "
+        "select f.source_file, f.sha256, $name, $synthetic, coalesce(r.n, 0), coalesce(l.n, 0), "
+        "coalesce(q.n, 0), current_timestamp, f.fingerprint, coalesce(removed.rows_removed, 0), "
+        f"false from read_files as f "
+        f"left join {read} as r using (source_file) left join {loaded} as l using (source_file) "
+        f"left join {quarantined} as q using (source_file) "
+        "left join removals as removed using (source_file)",
+        {"name": dataset_name, "synthetic": is_synthetic},
+    )
+    unbalanced = con.execute(
+        "select source_file, rows_read, rows_loaded, rows_quarantined from raw.load_audit "
+        "where source_file in (select source_file from read_files) "
+        "and rows_read <> rows_loaded + rows_quarantined order by source_file limit 5"
+    ).fetchall()
+    if unbalanced:
+        raise RuntimeError(f"loader error, nothing written: rows read <> loaded + quarantined "
+                           f"(file, read, loaded, quarantined): {unbalanced}")  # fmt: skip
 
 
 def _load_into(
@@ -309,11 +515,23 @@ def _load_into(
     is_synthetic: bool,
     default_unit: str,
     quarantine: bool,
-) -> tuple[int, int, int, int]:
-    """Plan, read, check and publish; return files read and removed, rows loaded and quarantined."""
+    consent: Consent,
+) -> tuple[int, int, int, int, list[Removal]]:
+    """Plan, read, check and publish; return files read and removed, rows loaded and
+    quarantined, and the files that lose rows."""
     _prepare_raw_schema(con)
-    to_read, to_remove = _plan(con, files, dataset_name)
+    reading = reading_fingerprint(dataset_name, is_synthetic, default_unit)
+    to_read, to_remove, vanished = _plan(con, files, dataset_name, reading)
     read_into_scratch(con, to_read, default_unit)
+    con.execute("create or replace table scratch.read_files "
+                "(source_file varchar, sha256 varchar, fingerprint varchar)")  # fmt: skip
+    if to_read:
+        rows = [[f.label, f.sha256, file_fingerprint(f, reading)] for f in to_read]
+        con.executemany("insert into scratch.read_files values (?, ?, ?)", rows)
+    con.execute("create or replace table scratch.vanished_files (source_file varchar, sha256 text)")
+    if vanished:
+        con.executemany("insert into scratch.vanished_files values (?, ?)",
+                        [list(item) for item in vanished.items()])  # fmt: skip
     con.execute("create or replace table scratch.removed_files (source_file varchar)")
     if to_remove:
         con.executemany("insert into scratch.removed_files values (?)", [[x] for x in to_remove])
@@ -335,6 +553,8 @@ def _load_into(
         ).fetchall()
         raise RawInputError([RawInputProblem(*row) for row in rows],
                             total=fatal if quarantine else problem_count)  # fmt: skip
+    removals = _removals(con, dataset_name)
+    _refuse_without_consent(con, removals, quarantine, consent)
     _publish(con, to_read, to_remove, dataset_name, is_synthetic)
     loaded, quarantined = con.execute(
         "select (select count(*) from raw.customs_trade) "
@@ -342,15 +562,45 @@ def _load_into(
         "(select count(distinct (source_file, source_line)) from raw.quarantine)"
     ).fetchone()
     removed = len(set(to_remove) - {f.label for f in to_read})
-    return len(to_read), removed, int(loaded), int(quarantined)
+    return len(to_read), removed, int(loaded), int(quarantined), removals
 
 
-def load(folder: Path, warehouse: Path, quarantine: bool = False) -> LoadReport:
+def _refuse_without_consent(
+    con: duckdb.DuckDBPyConnection, removals: list[Removal], quarantine: bool, consent: Consent
+) -> None:
+    """Refuse a load that would empty files, or load strictly over quarantined rows,
+    unless the user said so (the message names the option)."""
+    problems: list[RawInputProblem] = []
+    hints: list[str] = []
+    if not quarantine and not consent.accept_quarantined:
+        kept = _quarantined_and_kept(con)
+        problems += kept
+        hints += [QUARANTINE_HINT] if kept else []
+    emptied = [r for r in removals if r.needs_consent]
+    if emptied and not consent.allow_removals:
+        problems += [RawInputProblem(r.source_file, 0, "-", f"this load would remove all "
+                                     f"{r.rows_before:,} rows of the file ({r.why})")
+                     for r in emptied]  # fmt: skip
+        hints.append(ALLOW_REMOVALS_HINT)
+    if problems:
+        raise LoadRefused(problems[:MAX_REPORTED_PROBLEMS], total=len(problems), hints=hints)
+
+
+def load(
+    folder: Path,
+    warehouse: Path,
+    quarantine: bool = False,
+    allow_removals: bool = False,
+    accept_quarantined: bool = False,
+) -> LoadReport:
     """Bring the raw layer of ``warehouse`` in line with ``folder``.
 
     With ``quarantine=False`` (the default, used by the main job) any invalid
-    row refuses the whole load; with ``quarantine=True`` invalid rows are kept
-    aside in ``raw.quarantine`` and the valid ones load.
+    row refuses the whole load, and so do rows an earlier quarantine load set
+    aside for files kept (unless ``accept_quarantined``); with
+    ``quarantine=True`` invalid rows are kept aside in ``raw.quarantine`` and
+    the valid ones load. A load that would remove every row of a file is
+    refused unless ``allow_removals``.
     """
     dataset_name, is_synthetic, default_unit = read_manifest(folder)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -368,9 +618,10 @@ def load(folder: Path, warehouse: Path, quarantine: bool = False) -> LoadReport:
             con.execute(f"attach '{Path(scratch) / 'scratch.duckdb'}' as scratch")
             # the warehouse first: what is created unqualified (schema raw) goes there
             con.execute(f"set search_path = '\"{warehouse_db}\".main,scratch.main'")
-            files_read, files_removed, loaded, quarantined = _load_into(
-                con, files, dataset_name, is_synthetic, default_unit, quarantine
-            )
+            files_read, files_removed, loaded, quarantined, removals = _load_into(
+                con, files, dataset_name, is_synthetic, default_unit, quarantine,
+                Consent(allow_removals, accept_quarantined),
+            )  # fmt: skip
     return LoadReport(
         files=len(files),
         files_read=files_read,
@@ -379,7 +630,20 @@ def load(folder: Path, warehouse: Path, quarantine: bool = False) -> LoadReport:
         rows_quarantined=quarantined,
         dataset_name=dataset_name,
         is_synthetic=is_synthetic,
+        removals=tuple(removals),
     )
+
+
+def add_consent_options(parser: argparse.ArgumentParser) -> None:
+    """The options lifting the loader's refusals, shared by ``trade load`` and ``trade build``."""
+    parser.add_argument(
+        "--allow-removals", action="store_true",
+        help="let the load remove every row of a file (a vanished file, or one emptied)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--accept-quarantined", action="store_true",
+        help="load strictly although rows an earlier --quarantine load set aside stay there",
+    )  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -390,14 +654,19 @@ def main(argv: list[str] | None = None) -> int:
         "--quarantine", action="store_true",
         help="keep invalid rows aside in raw.quarantine and load the valid ones",
     )  # fmt: skip
+    add_consent_options(parser)
     args = parser.parse_args(argv)
     folder = args.raw_dir or raw_dir()
     target = args.warehouse or warehouse_path()
     try:
-        report = load(folder, target, quarantine=args.quarantine)
+        report = load(folder, target, quarantine=args.quarantine,
+                      allow_removals=args.allow_removals,
+                      accept_quarantined=args.accept_quarantined)  # fmt: skip
     except RawInputError as error:
-        print(error, file=sys.stderr)
+        print(f"load failed: {error}", file=sys.stderr)
         return 1
+    for line in report.removal_lines():
+        print(line)
     print(f"{report.rows_loaded:,} rows in raw ({report.files_read} of {report.files} files "
           f"read, {report.rows_quarantined:,} rows quarantined) from {report.dataset_name} "
           f"into {target}")  # fmt: skip

@@ -76,13 +76,16 @@ def build_warehouse(
     dbt_args: list[str] | None = None,
     quarantine: bool = False,
     full_refresh: bool = False,
+    consent: load_raw.Consent = load_raw.NO_CONSENT,
 ) -> load_raw.LoadReport:
     """Load ``folder`` and run dbt into a copy of the warehouse, then swap it in atomically.
 
     Starting from a copy of the current warehouse lets the loader read only new
     or changed files, and dbt recompute only the years they touch (see
     scripts/pipeline/state.py for when it must recompute every year);
-    ``full_refresh`` starts from an empty file instead.
+    ``full_refresh`` starts from an empty file instead. ``consent`` lifts the
+    loader's refusals (removing every row of a file, a strict load over
+    quarantined rows); without it such a build stops before dbt runs.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(target.name + ".building")
@@ -95,7 +98,11 @@ def build_warehouse(
         previous = build_state.last_build(building)
         raw_before_load = build_state.raw_signature(building)
         started = time.perf_counter()
-        report = load_raw.load(folder, building, quarantine=quarantine)
+        report = load_raw.load(folder, building, quarantine=quarantine,
+                               allow_removals=consent.allow_removals,
+                               accept_quarantined=consent.accept_quarantined)  # fmt: skip
+        for line in report.removal_lines():
+            print(line)
         print(f"raw layer: {report.rows_loaded:,} rows, {report.files_read} of {report.files} "
               f"files read, {report.rows_quarantined:,} rows quarantined "
               f"({report.dataset_name}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
@@ -137,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         "--full-refresh", action="store_true",
         help="rebuild from an empty warehouse instead of reading only new or changed files",
     )  # fmt: skip
+    load_raw.add_consent_options(parser)
     args = parser.parse_args(argv)
 
     folder = (args.raw_dir or raw_dir()).resolve()
@@ -144,7 +152,13 @@ def main(argv: list[str] | None = None) -> int:
     if folder == SAMPLE_RAW_DIR.resolve():
         ensure_sample(folder, range(args.first_year, args.last_year + 1))
     try:
-        build_warehouse(folder, target, quarantine=args.quarantine, full_refresh=args.full_refresh)
+        build_warehouse(
+            folder,
+            target,
+            quarantine=args.quarantine,
+            full_refresh=args.full_refresh,
+            consent=load_raw.Consent(args.allow_removals, args.accept_quarantined),
+        )
     except (load_raw.RawInputError, BuildError, FileNotFoundError) as error:
         print(f"build failed: {error}", file=sys.stderr)
         return 1

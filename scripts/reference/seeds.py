@@ -19,6 +19,9 @@ becomes the warehouse's department code. INSEE facts the annexes do not carry
 (department and region names, INSEE region codes, A38 parents of known A129
 codes) are kept from the committed seeds, which the script checks instead of
 inventing. ISO alpha-3 codes come from pycountry (pinned in requirements.txt).
+The name type of each department and region (INSEE's TNCC, which decides "du
+Loiret", "de l'Ain") comes from the COG files kept in ``seeds/sources/cog/``
+(see PROVENANCE.md there), joined by code.
 
 Every annex is decoded by what its bytes are, never by what its readme says
 (Libelle_CPF4_rev2.1.txt is cp1252 although the readme announces UTF-8),
@@ -38,6 +41,7 @@ import argparse
 import codecs
 import csv
 import io
+import json
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -51,6 +55,10 @@ from scripts.ingest import layout as raw_layout
 from scripts.paths import PROJECT_DIR, SEEDS_DIR
 
 ANNEX_DIR = PROJECT_DIR / "seeds" / "customs_annexes"
+COG_DIR = PROJECT_DIR / "seeds" / "sources" / "cog"
+#: Etalab's COG 2026 extracts the name types are read from (PROVENANCE.md).
+COG_DEPARTMENTS = "departements.json"
+COG_REGIONS = "regions.json"
 
 COUNTRY_ANNEX = "Libelle_PAYS.txt"
 A129_ANNEX = "Libelle_A129.txt"
@@ -104,6 +112,17 @@ SPECIAL_COUNTRIES: dict[str, str] = {
     "RE": "La Réunion, a French department",
     "YT": "Mayotte, a French department",
 }
+
+# Which side of the EU27 / extra-EU split each code counts on (is_intra_eu),
+# besides the 26 other member states. The codes of intra-EU trade whose
+# partner is not named (stores and bunkering QR, not determined QV and QY,
+# the Union as a whole EU) are trade with the Union; France itself (goods
+# returned) and its overseas departments lie inside it. Every other special
+# code (not determined QU, extra-EU QS, QW, QZ, high seas QP, corrections
+# QQ, stores QT) counts outside: the customs tie it to no member state.
+INTRA_EU_SPECIAL: frozenset[str] = frozenset(
+    {"QR", "QV", "QY", "EU", "FR", "GP", "MQ", "GF", "RE", "YT"}
+)
 
 # ------------------------------------------------------------------ products
 
@@ -180,22 +199,36 @@ NON_INSEE_DEPARTMENTS: dict[str, tuple[str, str, bool]] = {
 #: INSEE's two Corsican departments, which the customs publish as one (20).
 CORSICA_INSEE = ("2A", "2B")
 
+# ---------------------------------------------------------------- name types
+
+#: INSEE's TNCC codes ("type de nom en clair"): 0 and 1 no article (before a
+#: consonant, before a vowel), 2 le, 3 la, 4 les, 5 l', 6 aux, 7 las, 8 los.
+#: The article forms of each code are the seed name_articles.csv.
+NAME_TYPES = range(9)
+
+# Departments of the customs files that the COG does not list, and their name
+# type. Corsica as one (20, "Corse") is named like INSEE's region 94, same name
+# and same territory: it takes that region's type from the COG (0: "de Corse",
+# "en Corse"), not that of 2A/2B (3). Monaco is no French territory; its name
+# "Principauté de Monaco" takes "la" (3: "de la Principauté de Monaco").
+DEPARTMENT_NAME_TYPE_OF_REGION: dict[str, str] = {"20": "94"}
+NON_COG_NAME_TYPES: dict[str, int] = {"99": 3}
+
 # ------------------------------------------------------------------- outputs
 
 COUNTRY_COLUMNS = ("country_code", "valid_from", "valid_to", "country_name", "iso_alpha3",
-                   "is_eu27", "country_group")  # fmt: skip
+                   "is_eu27", "is_intra_eu", "country_group")  # fmt: skip
 A129_COLUMNS = ("a129_code", "a129_label", "a38_code", "valid_from", "valid_to")
 CPF4_COLUMNS = ("cpf4_code", "cpf4_label", "a129_code", "valid_from", "valid_to")
 DEPARTMENT_COLUMNS = ("department_code", "department_name", "region_code",
                       "customs_department_code", "customs_region_code",
-                      "is_french_department")  # fmt: skip
-REGION_COLUMNS = ("region_code", "region_name", "customs_region_code")
-TERRITOIRE_COLUMNS = ("department_code", "territoire_industrie_name")
+                      "is_french_department", "name_type")  # fmt: skip
+REGION_COLUMNS = ("region_code", "region_name", "customs_region_code", "name_type")
 
 #: The seeds this script writes, in the order it builds them.
 SEED_NAMES: tuple[str, ...] = (
     "countries.csv", "products_a129.csv", "products_cpf4.csv", "departments.csv",
-    "regions.csv", "territoires_industrie.csv",
+    "regions.csv",
 )  # fmt: skip
 
 
@@ -259,6 +292,52 @@ def read_annex(path: Path) -> Annex:
     return Annex(path.name, encoding, rows)
 
 
+@dataclass(frozen=True)
+class CogName:
+    """One territory of the COG extract: its name, its region (departments) and name type."""
+
+    name: str
+    region: str
+    name_type: int
+
+
+def read_cog(path: Path) -> dict[str, CogName]:
+    """The territories of one COG extract (a JSON list), by code, every entry checked.
+
+    An entry without its fields, or with a name type that is not one of
+    INSEE's TNCC codes, refuses the file with its position and the reason.
+    """
+    try:
+        entries = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise AnnexError(f"{path.name}: not UTF-8 JSON ({error})") from error
+    if not isinstance(entries, list) or not entries:
+        raise AnnexError(f"{path.name}: not a non-empty JSON list")
+    names: dict[str, CogName] = {}
+    for number, entry in enumerate(entries, start=1):
+        where = f"{path.name}, entry {number}"
+        try:
+            code, name, name_type = entry["code"], entry["nom"], entry["typeLiaison"]
+        except (KeyError, TypeError) as error:
+            raise AnnexError(f"{where}: no field {error}") from error
+        if not isinstance(name_type, int) or name_type not in NAME_TYPES:
+            raise AnnexError(f"{where} ({code}): typeLiaison {name_type!r} is no TNCC code 0-8")
+        if code in names:
+            raise AnnexError(f"{where}: code {code} twice")
+        names[code] = CogName(name, entry.get("region", code), name_type)
+    return names
+
+
+def _cog_match(cog: CogName, code: str, name: str, region: str, where: str) -> int:
+    """The COG's name type for a seed row, once its name and region are the seed's."""
+    if (cog.name, cog.region) != (name, region):
+        raise AnnexError(
+            f"{where}: {code} is {cog.name!r} in region {cog.region}, "
+            f"the seed has {name!r} in region {region}"
+        )
+    return cog.name_type
+
+
 def read_seed(path: Path) -> list[dict[str, str]]:
     """Rows of a committed seed (UTF-8 CSV with a header)."""
     with path.open(encoding="utf-8", newline="") as handle:
@@ -294,6 +373,7 @@ def build_countries(annex: Annex) -> list[dict[str, str]]:
             "iso_alpha3": iso.alpha_3 if iso else "",
             # FR is France's own goods coming back, not a partner: never an EU partner
             "is_eu27": "true" if code in EU27 and code not in SPECIAL_COUNTRIES else "false",
+            "is_intra_eu": "true" if code in EU27 or code in INTRA_EU_SPECIAL else "false",
             "country_group": "special" if code in SPECIAL_COUNTRIES else "country",
         })  # fmt: skip
     rows.sort(key=lambda r: (r["country_code"], int(r["valid_from"])))
@@ -389,11 +469,33 @@ def build_products_cpf4(annex: Annex, a129_rows: list[dict[str, str]]) -> list[d
     return rows
 
 
-def build_departments(annex: Annex, current: list[dict[str, str]]) -> list[dict[str, str]]:
+def department_name_type(
+    code: str, name: str, region: str, cog: dict[str, CogName], cog_regions: dict[str, CogName]
+) -> int:
+    """A department's name type: the COG's, else its region's or the rule for Monaco."""
+    if code in cog:
+        return _cog_match(cog[code], code, name, region, COG_DEPARTMENTS)
+    if code in DEPARTMENT_NAME_TYPE_OF_REGION:
+        region_code = DEPARTMENT_NAME_TYPE_OF_REGION[code]
+        if region_code not in cog_regions:
+            raise AnnexError(f"{COG_REGIONS}: no region {region_code} for department {code}")
+        return _cog_match(cog_regions[region_code], code, name, region_code, COG_REGIONS)
+    if code in NON_COG_NAME_TYPES:
+        return NON_COG_NAME_TYPES[code]
+    raise AnnexError(f"{COG_DEPARTMENTS}: no department {code} ({name}) and no rule for it")
+
+
+def build_departments(
+    annex: Annex,
+    current: list[dict[str, str]],
+    cog: dict[str, CogName],
+    cog_regions: dict[str, CogName],
+) -> list[dict[str, str]]:
     """One row per line of Departement_region.txt, under the warehouse's department code.
 
     Names and INSEE regions come from the committed seed (INSEE's list), or
-    from NON_INSEE_DEPARTMENTS for Corsica as one and Monaco.
+    from NON_INSEE_DEPARTMENTS for Corsica as one and Monaco; name types from
+    the COG extract.
     """
     insee = {row["department_code"]: row for row in current}
     rows: list[dict[str, str]] = []
@@ -413,6 +515,7 @@ def build_departments(annex: Annex, current: list[dict[str, str]]) -> list[dict[
             "department_code": code, "department_name": name, "region_code": region,
             "customs_department_code": customs, "customs_region_code": row["region_code"],
             "is_french_department": "true" if french else "false",
+            "name_type": str(department_name_type(code, name, region, cog, cog_regions)),
         })  # fmt: skip
     rows.sort(key=lambda r: r["department_code"])
     _unique(rows, "department_code", annex.name)
@@ -424,9 +527,9 @@ def build_departments(annex: Annex, current: list[dict[str, str]]) -> list[dict[
 
 
 def build_regions(
-    current: list[dict[str, str]], departments: list[dict[str, str]]
+    current: list[dict[str, str]], departments: list[dict[str, str]], cog: dict[str, CogName]
 ) -> list[dict[str, str]]:
-    """The INSEE regions of the committed seed, each with its DGDDI region code."""
+    """The INSEE regions of the committed seed, each with its DGDDI code and name type."""
     customs: dict[str, set[str]] = defaultdict(set)
     for row in departments:
         customs[row["region_code"]].add(row["customs_region_code"])
@@ -437,27 +540,16 @@ def build_regions(
             raise AnnexError(
                 f"region {row['region_code']} has DGDDI region codes {sorted(codes)}, not one"
             )
-        rows.append({"region_code": row["region_code"], "region_name": row["region_name"],
-                     "customs_region_code": codes.pop()})  # fmt: skip
+        code, name = row["region_code"], row["region_name"]
+        if code not in cog:
+            raise AnnexError(f"{COG_REGIONS}: no region {code} ({name})")
+        name_type = _cog_match(cog[code], code, name, code, COG_REGIONS)
+        rows.append({"region_code": code, "region_name": name,
+                     "customs_region_code": codes.pop(), "name_type": str(name_type)})  # fmt: skip
     if unknown := set(customs) - {r["region_code"] for r in rows}:
         raise AnnexError(f"departments in regions absent from regions.csv: {sorted(unknown)}")
     rows.sort(key=lambda r: r["region_code"])
     return rows
-
-
-def build_territoires(
-    current: list[dict[str, str]], departments: list[dict[str, str]]
-) -> list[dict[str, str]]:
-    """Territoires d'industrie under the warehouse's codes: 2A and 2B become 20."""
-    known = {row["department_code"] for row in departments}
-    rows: set[tuple[str, str]] = set()
-    for row in current:
-        code = row["department_code"]
-        code = "20" if code in CORSICA_INSEE else code
-        if code not in known:
-            raise AnnexError(f"territoires_industrie.csv: unknown department {code}")
-        rows.add((code, row["territoire_industrie_name"]))
-    return [dict(zip(TERRITOIRE_COLUMNS, row, strict=True)) for row in sorted(rows)]
 
 
 def _unique(rows: list[dict[str, str]], key: str, where: str) -> None:
@@ -481,13 +573,18 @@ def csv_text(columns: Sequence[str], rows: Iterable[dict[str, str]]) -> str:
     return out.getvalue()
 
 
-def build_seeds(annex_dir: Path = ANNEX_DIR, seeds_dir: Path = SEEDS_DIR) -> dict[str, str]:
+def build_seeds(
+    annex_dir: Path = ANNEX_DIR, seeds_dir: Path = SEEDS_DIR, cog_dir: Path = COG_DIR
+) -> dict[str, str]:
     """The text of every seed this script owns, by file name.
 
     ``seeds_dir`` supplies the INSEE columns the annexes do not carry (the
-    committed seeds, which are also where the output normally goes).
+    committed seeds, which are also where the output normally goes);
+    ``cog_dir`` the COG extracts the name types come from.
     """
     annexes = {name: read_annex(annex_dir / name) for name in ANNEXES}
+    cog_departments = read_cog(cog_dir / COG_DEPARTMENTS)
+    cog_regions = read_cog(cog_dir / COG_REGIONS)
     a38_codes = {row["a38_code"] for row in read_seed(seeds_dir / "products_a38.csv")}
     countries = build_countries(annexes[COUNTRY_ANNEX])
     a129 = build_products_a129(
@@ -495,17 +592,16 @@ def build_seeds(annex_dir: Path = ANNEX_DIR, seeds_dir: Path = SEEDS_DIR) -> dic
     )
     cpf4 = build_products_cpf4(annexes[CPF4_ANNEX], a129)
     departments = build_departments(
-        annexes[DEPARTMENT_ANNEX], read_seed(seeds_dir / "departments.csv")
-    )
-    regions = build_regions(read_seed(seeds_dir / "regions.csv"), departments)
-    territoires = build_territoires(read_seed(seeds_dir / "territoires_industrie.csv"), departments)
+        annexes[DEPARTMENT_ANNEX], read_seed(seeds_dir / "departments.csv"),
+        cog_departments, cog_regions,
+    )  # fmt: skip
+    regions = build_regions(read_seed(seeds_dir / "regions.csv"), departments, cog_regions)
     texts = {
         "countries.csv": csv_text(COUNTRY_COLUMNS, countries),
         "products_a129.csv": csv_text(A129_COLUMNS, a129),
         "products_cpf4.csv": csv_text(CPF4_COLUMNS, cpf4),
         "departments.csv": csv_text(DEPARTMENT_COLUMNS, departments),
         "regions.csv": csv_text(REGION_COLUMNS, regions),
-        "territoires_industrie.csv": csv_text(TERRITOIRE_COLUMNS, territoires),
     }
     assert tuple(texts) == SEED_NAMES
     return texts
@@ -528,6 +624,7 @@ def main(argv: list[str] | None = None) -> int:
         "--seeds", type=Path, default=SEEDS_DIR,
         help="the committed seeds (INSEE columns are read there)",
     )  # fmt: skip
+    parser.add_argument("--cog", type=Path, default=COG_DIR, help="the COG extracts (name types)")
     parser.add_argument("--out", type=Path, default=None, help="write here (default: --seeds)")
     parser.add_argument(
         "--check", action="store_true",
@@ -535,7 +632,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     args = parser.parse_args(argv)
     out = args.out or args.seeds
-    texts = build_seeds(args.annexes, args.seeds)
+    texts = build_seeds(args.annexes, args.seeds, args.cog)
     if args.check:
         differing = differing_seeds(texts, out)
         for name in differing:

@@ -21,6 +21,7 @@ from scripts.report.sections import (
     members,
     partners,
     products,
+    territoires,
     territory_list,
 )
 from scripts.report.sections.common import (
@@ -40,7 +41,11 @@ from scripts.report.sections.key_figures import FigureNote, KeyFigures
 from scripts.report.sections.members import MemberRow
 from scripts.report.sections.partners import PartnerBalance
 from scripts.report.sections.products import ProductMix
+from scripts.report.sections.territoires import TERRITOIRES_INDUSTRIE_LIST, TerritoireIndustrie
 from scripts.report.sections.territory_list import IndexEntry, IndexGroup
+
+# The title of the fiche the pages reproduce; a page's title follows it with its territory.
+FICHE_TITLE = "Les indicateurs clés : commerce extérieur — Territoires d'industrie"
 
 __all__ = ["IndexPage", "SiteContent", "TerritoryPage", "page_filename", "sort_name"]
 
@@ -59,6 +64,8 @@ class TerritoryPage(_Context):
     key: TerritoryKey
     title: str
     territory: Row
+    territoires_industrie: tuple[TerritoireIndustrie, ...]
+    territoires_industrie_list: str
     level_label: str
     region_url: str | None
     france_url: str | None
@@ -102,13 +109,15 @@ class SiteContent:
     def _page_header(self, key: TerritoryKey, has_data: bool) -> dict[str, Any]:
         """The fields every territory page has, data or not."""
         territory = self.data.territories[key]
-        level, code = key
+        level = key[0]
         name = territory["territory_name"]
         region_key = ("region", territory["region_code"]) if level == "department" else None
         return {
             "key": key,
-            "title": f"{name} ({code})" if level != "country" else name,
+            "title": f"{FICHE_TITLE} — {name}",
             "territory": territory,
+            "territoires_industrie": territoires.build(self.site, key),
+            "territoires_industrie_list": TERRITOIRES_INDUSTRIE_LIST,
             "level_label": LEVEL_LABELS[level],
             "region_url": self.site.link(region_key) if region_key else None,
             "france_url": self.site.link(FRANCE) if key != FRANCE else None,

@@ -92,8 +92,14 @@ def integer(value: int) -> str:
 
 
 def long_date(value: date | datetime) -> str:
-    """A date as French readers write it: ``26 novembre 2026``."""
+    """A date as French readers write it: ``26 novembre 2026``, ``1er décembre 2025``.
+
+    French writes the first day of a month as an ordinal (« 1er »), which
+    CLDR's long date pattern does not: it would print ``1 décembre``.
+    """
     day = value.date() if isinstance(value, datetime) else value
+    if day.day == 1:
+        return "1er " + format_date(day, format="MMMM y", locale=LOCALE)
     return format_date(day, format="long", locale=LOCALE)
 
 

@@ -1,7 +1,10 @@
 -- Dependency on one supplier: one row per territory, year and A129 product
 -- imported, with the first supplier country (largest import value; ties
 -- broken by country code), the share of the product's imports it provides,
--- and a flag when that share is above 50 %.
+-- and a flag when that share is above 50 %. Only countries can be suppliers:
+-- imports under a special code (not determined, secret, stores...; see the
+-- countries seed) count in the product's imports but name no supplier, so a
+-- product imported under special codes alone has no first supplier.
 {% set dependency_threshold = 0.5 %}
 
 with
@@ -9,14 +12,20 @@ with
 imports as (
 
     select
-        territory_level,
-        territory_code,
-        year,
-        product_code,
-        country_code,
-        value_eur
-    from {{ ref('int_territory_trade') }}
-    where flow = 'import' and value_eur > 0
+        territory_trade.territory_level,
+        territory_trade.territory_code,
+        territory_trade.year,
+        territory_trade.product_code,
+        territory_trade.country_code,
+        supplier_countries.country_code is not null as is_country,
+        territory_trade.value_eur
+    from {{ ref('int_territory_trade') }} as territory_trade
+    left join {{ ref('int_countries_by_year') }} as supplier_countries
+        on
+            territory_trade.country_code = supplier_countries.country_code
+            and territory_trade.year = supplier_countries.year
+            and supplier_countries.country_group = 'country'
+    where territory_trade.flow = 'import' and territory_trade.value_eur > 0
 
 ),
 
@@ -54,8 +63,8 @@ by_product as (
         year,
         product_code,
         sum(value_eur) as product_imports_eur,
-        count(*) as supplier_count,
-        max(value_eur) as first_supplier_imports_eur
+        count(case when is_country then 1 end) as supplier_count,
+        coalesce(max(case when is_country then value_eur end), 0) as first_supplier_imports_eur
     from imports
     group by territory_level, territory_code, year, product_code
 
@@ -78,6 +87,7 @@ first_suppliers as (
             and imports.year = by_product.year
             and imports.product_code = by_product.product_code
             and imports.value_eur = by_product.first_supplier_imports_eur
+    where imports.is_country
     group by imports.territory_level, imports.territory_code, imports.year, imports.product_code
 
 ),
@@ -97,7 +107,7 @@ dependency as (
             partition by by_product.territory_level, by_product.territory_code, by_product.year
         ) as territory_imports_eur
     from by_product
-    inner join first_suppliers
+    left join first_suppliers
         on
             by_product.territory_level = first_suppliers.territory_level
             and by_product.territory_code = first_suppliers.territory_code
@@ -138,7 +148,7 @@ final as (
             and dependency.territory_code = product_labels.territory_code
             and dependency.year = product_labels.year
             and dependency.product_code = product_labels.product_code
-    inner join countries
+    left join countries
         on
             dependency.country_code = countries.country_code
             and dependency.year = countries.year

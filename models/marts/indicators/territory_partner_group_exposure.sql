@@ -1,6 +1,8 @@
--- One row per territory, year and group of partners: the EU 27, the rest of
--- the world (every partner outside the EU, special codes included), and the
--- United States, China and the United Kingdom (GB with Northern Ireland, XI),
+-- One row per territory, year and group of partners: the EU 27 (the member
+-- states and the special codes of intra-EU trade, is_intra_eu in the
+-- countries seed), the rest of the world (every other code, special ones
+-- included), and the United States, China and the United Kingdom (GB alone,
+-- as in the partner mart: the customs annex has no Northern Ireland code),
 -- with the territory's exports to and imports from the group and the group's
 -- share of its exports and imports. Every territory-year has every group,
 -- with zeros when it does not trade with it.
@@ -12,7 +14,7 @@
     {'code': 'GB', 'label': 'Royaume-Uni', 'type': 'country'},
 ] %}
 {#- Partner countries of the single-country groups: (country code, group code). -#}
-{% set country_group_members = [('US', 'US'), ('CN', 'CN'), ('GB', 'GB'), ('XI', 'GB')] %}
+{% set country_group_members = [('US', 'US'), ('CN', 'CN'), ('GB', 'GB')] %}
 
 with
 
@@ -36,7 +38,7 @@ partners as (
         territory_code,
         year,
         country_code,
-        is_eu27,
+        is_intra_eu,
         exports_eur,
         imports_eur
     from {{ ref('territory_partner_trade') }}
@@ -74,7 +76,7 @@ memberships as (
         territory_code,
         year,
         case
-            when coalesce(is_eu27, false) then 'EU27'
+            when is_intra_eu then 'EU27'
             else 'EXTRA_EU27'
         end as partner_group_code,
         exports_eur,

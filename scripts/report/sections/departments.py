@@ -218,5 +218,3 @@ def ranking_chart(indicators: Sequence[tuple[str, list[Bar]]]) -> Spec:
         "hovertemplate": "%{y}\u00a0: %{text}<extra></extra>",
     }
     return {"data": [bars], "layout": layout}
-
-

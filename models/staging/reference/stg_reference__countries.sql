@@ -12,6 +12,7 @@ source as (
         country_name,
         iso_alpha3,
         is_eu27,
+        is_intra_eu,
         country_group
     from {{ ref('countries') }}
 
@@ -26,6 +27,7 @@ final as (
         country_name,
         iso_alpha3,
         cast(is_eu27 as boolean) as is_eu27,
+        cast(is_intra_eu as boolean) as is_intra_eu,
         country_group
     from source
 

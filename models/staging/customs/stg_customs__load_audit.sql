@@ -10,6 +10,8 @@ source as (
         rows_read,
         rows_loaded,
         rows_quarantined,
+        rows_removed,
+        file_vanished,
         loaded_at
     from {{ source('customs', 'load_audit') }}
 
@@ -25,6 +27,8 @@ final as (
         cast(rows_read as bigint) as rows_read,
         cast(rows_loaded as bigint) as rows_loaded,
         cast(rows_quarantined as bigint) as rows_quarantined,
+        cast(rows_removed as bigint) as rows_removed,
+        file_vanished,
         loaded_at
     from source
 

@@ -8,7 +8,8 @@ source as (
         region_code,
         customs_department_code,
         customs_region_code,
-        is_french_department
+        is_french_department,
+        name_type
     from {{ ref('departments') }}
 
 ),
@@ -21,7 +22,8 @@ final as (
         {{ dbt.cast('region_code', dbt.type_string()) }} as region_code,
         {{ normalize_department_code('customs_department_code') }} as customs_department_code,
         {{ dbt.cast('customs_region_code', dbt.type_string()) }} as customs_region_code,
-        cast(is_french_department as boolean) as is_french_department
+        cast(is_french_department as boolean) as is_french_department,
+        cast(name_type as integer) as name_type
     from source
 
 )

@@ -3,8 +3,10 @@ with
 source as (
 
     select
+        territoire_industrie_id,
+        territoire_industrie_name,
         department_code,
-        territoire_industrie_name
+        department_count
     from {{ ref('territoires_industrie') }}
 
 ),
@@ -12,8 +14,10 @@ source as (
 final as (
 
     select
+        territoire_industrie_id,
+        territoire_industrie_name,
         {{ normalize_department_code('department_code') }} as department_code,
-        territoire_industrie_name
+        cast(department_count as integer) as department_count
     from source
 
 )

@@ -39,7 +39,7 @@ final as (
         nullif({{ normalize_code('product_code') }}, '') as product_code,
         trim(nc8_code) as nc8_code,
         {{ normalize_code('country_code') }} as country_code,
-        cast({{ parse_decimal('value') }} as decimal(18, 2)) as value_eur,
+        cast({{ parse_decimal('value') }} as decimal(18, 3)) as value_eur,
         cast({{ parse_decimal('mass_kg') }} as decimal(18, 3)) as mass_kg,
         cast({{ parse_decimal('supplementary_unit') }} as decimal(18, 3)) as supplementary_unit,
         source_file,

@@ -51,11 +51,13 @@ typed as (
         {{ normalize_code('product_code') }} as product_code,
         nullif({{ normalize_code('cpf4_code') }}, '') as cpf4_code,
         {{ normalize_code('country_code') }} as country_code,
-        -- euros as published (regional file); thousands of euros in older layouts
+        -- euros as published (regional file); thousands of euros in older
+        -- layouts. Exact: the loader accepts at most three decimals, so a
+        -- fraction of a cent is kept here and rounded only in the marts.
         cast(
             {{ parse_decimal('value') }}
             * case value_unit when 'keur' then 1000 else 1 end
-            as decimal(18, 2)
+            as decimal(18, 3)
         ) as value_eur,
         cast({{ parse_decimal('mass_kg') }} as decimal(18, 3)) as mass_kg,
         -- declaration-level files only (null in departmental files)
