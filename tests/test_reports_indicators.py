@@ -11,6 +11,7 @@ out in French by hand (test_reports' helpers), never by the code under test.
 
 from __future__ import annotations
 
+import csv
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -20,11 +21,13 @@ import duckdb
 import pytest
 from test_reports import Page, fr_million, fr_number, fr_percent, query
 
+from scripts.paths import PROJECT_DIR
 from scripts.report.render import render_site
 
 pytestmark = pytest.mark.slow
 
 LOIRET = ("department", "45")
+SEED = PROJECT_DIR / "seeds" / "reference" / "indicators.csv"
 
 
 def fr_signed_percent(ratio: float | None, places: int = 1) -> str:
@@ -303,6 +306,32 @@ def test_loiret_ranks_equal_the_mart(site: dict[str, Any], marts: dict[str, Any]
     assert shown["Exportations"][2] == rank_of(exports["rank_among_departments"], 101)
 
 
+def seeded_indicators() -> list[dict[str, str]]:
+    """The indicators seed as written, in its display order."""
+    with SEED.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return sorted(rows, key=lambda row: int(row["indicator_order"]))
+
+
+def test_rankings_show_the_seeded_indicators_in_the_seed_order(
+    site: dict[str, Any], warehouse_file: Path
+) -> None:
+    # The seed is the one place the labels, kinds, units and order are written:
+    # the mart carries each of them unchanged (the sample covers enough years
+    # for every indicator), and the page lists the labels in the seed's order.
+    seed = seeded_indicators()
+    columns = ["indicator_code", "indicator_label", "indicator_kind", "indicator_unit"]
+    with duckdb.connect(str(warehouse_file), read_only=True) as con:
+        carried = con.execute(
+            f"select distinct {', '.join(columns)}, indicator_order "
+            "from marts.department_rankings order by indicator_order"
+        ).fetchall()
+    assert carried == [(*(row[c] for c in columns), int(row["indicator_order"])) for row in seed]
+    shown = [row[0] for row in texts(site["pages"][LOIRET], "rankings")]
+    assert shown == [row["indicator_label"] for row in seed]
+    assert "Part des importations dépendant d'un fournisseur à plus de 50 %" in shown
+
+
 # --- every page ----------------------------------------------------------------------------
 
 
@@ -408,6 +437,15 @@ def test_index_ranking_view(site: dict[str, Any], marts: dict[str, Any]) -> None
     assert bars["x"][0] == pytest.approx(float(top["exports_eur"]) / 1e6)
     menu = spec["layout"]["updatemenus"][0]["buttons"]
     assert len(menu) == 6
+    # The seed's labels in the seed's order, each with the unit its bars are drawn in.
+    assert [button["label"] for button in menu] == [
+        "Exportations (M€)",
+        "Importations (M€)",
+        "Solde commercial (M€)",
+        "Évolution des exportations sur un an (%)",
+        "Concentration des exportations par pays (HHI, points)",
+        "Part des exportations vers les États-Unis (%)",
+    ]
     for button in menu:
         assert len(button["args"][0]["x"][0]) > 0
 

@@ -125,6 +125,65 @@ def _choose_year(available: Sequence[int], year: int | None, complete: Sequence[
     return year
 
 
+def _chromium_if_needed(pdf: bool) -> str | None:
+    """Headless Chromium for ``--pdf``, checked before anything is written."""
+    if not pdf:
+        return None
+    chromium = report_pdf.find_chromium()
+    if chromium is None:
+        raise RenderError(
+            "--pdf needs headless Chromium: install it (apt-get install chromium) "
+            f"or point ${report_pdf.CHROMIUM_ENV} at it"
+        )
+    return chromium
+
+
+def _read_marts(
+    warehouse: Path, territories: list[TerritoryKey] | None, year: int | None
+) -> tuple[int, list[TerritoryKey], report_queries.YearData]:
+    """The year to show, the territories to render (validated) and the year's rows."""
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            periods = report_queries.periods(con)
+            complete = [y for y, row in periods.items() if row["is_complete_year"]]
+            chosen_year = _choose_year(list(periods), year, complete)
+            keys = resolve_territories(territories, report_queries.all_territories(con).keys())
+            return chosen_year, keys, report_queries.fetch_year(con, chosen_year)
+    except duckdb.Error as error:
+        raise RenderError(
+            f"cannot read the marts of {warehouse}: {error} (is it built? `make build`)"
+        ) from error
+
+
+def _write_pages(
+    staging: Path, content: SiteContent, keys: Sequence[TerritoryKey], pdf: bool, progress: bool
+) -> list[Path]:
+    """One HTML file per territory, then the index; the territory pages' paths."""
+    env = report_site.template_environment()
+    page_template = env.get_template("territory.html")
+    pages = []
+    desc = f"report pages {content.data.year}"
+    for key in tqdm(keys, desc=desc, unit="page", disable=not progress):
+        name = page_filename(key)
+        pdf_url = f"{PDF_FOLDER}/{Path(name).stem}.pdf" if pdf else None
+        html = page_template.render(**content.territory_page(key).context(), pdf_url=pdf_url)
+        (staging / name).write_text(html, encoding="utf-8")
+        pages.append(staging / name)
+    index = env.get_template("index.html").render(**content.index_page().context())
+    (staging / "index.html").write_text(index, encoding="utf-8")
+    return pages
+
+
+def _print_pdfs(pages: list[Path], staging: Path, chromium: str, progress: bool) -> list[Path]:
+    with tqdm(total=len(pages), desc="PDF", unit="page", disable=not progress) as bar:
+        try:
+            return report_pdf.print_pages(
+                pages, staging / PDF_FOLDER, chromium, on_done=lambda _: bar.update()
+            )
+        except report_pdf.PdfError as error:
+            raise RenderError(str(error)) from error
+
+
 def render_site(
     warehouse: Path,
     out_dir: Path,
@@ -145,67 +204,23 @@ def render_site(
     warehouse, out_dir = Path(warehouse), Path(out_dir).resolve()
     if not warehouse.is_file():
         raise RenderError(f"warehouse not found: {warehouse} (build it with `make build`)")
-    chromium = None
-    if pdf:
-        chromium = report_pdf.find_chromium()
-        if chromium is None:
-            raise RenderError(
-                "--pdf needs headless Chromium: install it (apt-get install chromium) "
-                f"or point ${report_pdf.CHROMIUM_ENV} at it"
-            )
+    chromium = _chromium_if_needed(pdf)
     try:
         report_site.check_replaceable(out_dir)
     except report_site.SiteError as error:
         raise RenderError(str(error)) from error
-
-    try:
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            periods = report_queries.periods(con)
-            complete = [y for y, row in periods.items() if row["is_complete_year"]]
-            chosen_year = _choose_year(list(periods), year, complete)
-            keys = resolve_territories(territories, report_queries.all_territories(con).keys())
-            data = report_queries.fetch_year(con, chosen_year)
-    except duckdb.Error as error:
-        raise RenderError(
-            f"cannot read the marts of {warehouse}: {error} (is it built? `make build`)"
-        ) from error
-
+    chosen_year, keys, data = _read_marts(warehouse, territories, year)
     content = SiteContent(data, set(keys))
-    env = report_site.template_environment()
-    page_template = env.get_template("territory.html")
     with report_site.staging_folder(out_dir) as staging:
         report_site.write_assets(staging)
-        pages = []
-        for key in tqdm(
-            keys, desc=f"report pages {chosen_year}", unit="page", disable=not progress
-        ):
-            name = page_filename(key)
-            pdf_url = f"{PDF_FOLDER}/{Path(name).stem}.pdf" if pdf else None
-            html = page_template.render(**content.territory_page(key), pdf_url=pdf_url)
-            (staging / name).write_text(html, encoding="utf-8")
-            pages.append(staging / name)
-        index = env.get_template("index.html").render(**content.index_page())
-        (staging / "index.html").write_text(index, encoding="utf-8")
-        pdfs: list[Path] = []
-        if chromium is not None:
-            with tqdm(total=len(pages), desc="PDF", unit="page", disable=not progress) as bar:
-                try:
-                    pdfs = report_pdf.print_pages(
-                        pages, staging / PDF_FOLDER, chromium, on_done=lambda _: bar.update()
-                    )
-                except report_pdf.PdfError as error:
-                    raise RenderError(str(error)) from error
-        report_site.write_manifest(
-            staging,
-            {
-                "year": chosen_year,
-                "synthetic": data.is_synthetic,
-                "pages": [
-                    {"level": level, "code": code, "file": page_filename((level, code))}
-                    for level, code in keys
-                ],
-            },
-        )
+        pages = _write_pages(staging, content, keys, pdf, progress)
+        pdfs = _print_pdfs(pages, staging, chromium, progress) if chromium is not None else []
+        pages_list = [
+            {"level": level, "code": code, "file": page_filename((level, code))}
+            for level, code in keys
+        ]
+        manifest = {"year": chosen_year, "synthetic": data.is_synthetic, "pages": pages_list}
+        report_site.write_manifest(staging, manifest)
         report_site.publish(staging, out_dir)
     return RenderReport(
         out_dir=out_dir,

@@ -3,23 +3,37 @@
 -- and within its region (1 = highest value, ties broken by department code),
 -- and how many departments were ranked. An indicator a department has no
 -- value for (no base year, no imports...) has no row.
-{% set indicators = [
-    ('exports_eur', 'Exportations (euros)'),
-    ('imports_eur', 'Importations (euros)'),
-    ('balance_eur', 'Solde commercial (euros)'),
-    ('exports_change_ratio_1y', 'Évolution des exportations sur un an'),
-    ('exports_change_ratio_5y', 'Évolution des exportations sur cinq ans'),
-    ('export_partner_hhi', 'Concentration des exportations par pays (HHI)'),
-    ('export_product_hhi', 'Concentration des exportations par produit (HHI)'),
-    ('import_partner_hhi', 'Concentration des importations par pays (HHI)'),
-    ('import_product_hhi', 'Concentration des importations par produit (HHI)'),
-    ('eu27_export_share', "Part des exportations vers l'Union européenne"),
-    ('us_export_share', 'Part des exportations vers les États-Unis'),
-    ('dependent_import_share', "Part des importations dépendant à plus de 50 % d'un pays"),
-    ('specialised_product_count', 'Produits de spécialisation (avantage comparatif > 1)'),
+-- Labels, kinds, units and order come from the indicators seed (one row per
+-- code below); the list here only names the columns computed for them.
+{% set indicator_columns = [
+    'exports_eur',
+    'imports_eur',
+    'balance_eur',
+    'exports_change_ratio_1y',
+    'exports_change_ratio_5y',
+    'export_partner_hhi',
+    'export_product_hhi',
+    'import_partner_hhi',
+    'import_product_hhi',
+    'eu27_export_share',
+    'us_export_share',
+    'dependent_import_share',
+    'specialised_product_count',
 ] %}
 
 with
+
+indicators as (
+
+    select
+        indicator_code,
+        indicator_order,
+        indicator_label,
+        indicator_kind,
+        indicator_unit
+    from {{ ref('stg_reference__indicators') }}
+
+),
 
 balances as (
 
@@ -193,7 +207,7 @@ department_values as (
 
 indicator_values as (
 
-    {% for code, label in indicators %}
+    {% for code in indicator_columns %}
         select
             territory_code,
             territory_name,
@@ -201,7 +215,6 @@ indicator_values as (
             region_name,
             year,
             '{{ code }}' as indicator_code,
-            '{{ label | replace("'", "''") }}' as indicator_label,
             cast({{ code }} as double) as indicator_value
         from department_values
         where {{ code }} is not null
@@ -219,7 +232,6 @@ ranked as (
         region_name,
         year,
         indicator_code,
-        indicator_label,
         indicator_value,
         row_number() over (
             partition by year, indicator_code
@@ -239,19 +251,23 @@ final as (
 
     select
         'department' as territory_level,
-        territory_code,
-        territory_name,
-        region_code,
-        region_name,
-        year,
-        indicator_code,
-        indicator_label,
-        cast(indicator_value as double) as indicator_value,
-        cast(rank_among_departments as integer) as rank_among_departments,
-        cast(ranked_departments as integer) as ranked_departments,
-        cast(rank_in_region as integer) as rank_in_region,
-        cast(ranked_in_region as integer) as ranked_in_region
+        ranked.territory_code,
+        ranked.territory_name,
+        ranked.region_code,
+        ranked.region_name,
+        ranked.year,
+        ranked.indicator_code,
+        indicators.indicator_label,
+        indicators.indicator_kind,
+        indicators.indicator_unit,
+        indicators.indicator_order,
+        cast(ranked.indicator_value as double) as indicator_value,
+        cast(ranked.rank_among_departments as integer) as rank_among_departments,
+        cast(ranked.ranked_departments as integer) as ranked_departments,
+        cast(ranked.rank_in_region as integer) as rank_in_region,
+        cast(ranked.ranked_in_region as integer) as ranked_in_region
     from ranked
+    left join indicators on ranked.indicator_code = indicators.indicator_code
 
 )
 
@@ -264,6 +280,9 @@ select
     year,
     indicator_code,
     indicator_label,
+    indicator_kind,
+    indicator_unit,
+    indicator_order,
     indicator_value,
     rank_among_departments,
     ranked_departments,
