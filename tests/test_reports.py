@@ -8,6 +8,7 @@ parser. Nothing expected is read back from the code under test.
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import os
 import re
@@ -320,6 +321,32 @@ def test_no_page_shows_a_programming_null(site: dict[str, Any]) -> None:
         parser.feed(html)
         shown = re.findall(r"\b(None|nan|NaN|null|undefined)\b", " ".join(parser.texts))
         assert shown == [], f"{name}: {shown[:5]}"
+
+
+# Names of each INSEE type (TNCC) as French writes them after "de", by hand.
+NAMES_AFTER_DE = {
+    "departement-45.html": ("Loiret", "du Loiret"),  # type 2, "le"
+    "departement-01.html": ("Ain", "de l'Ain"),  # type 5, "l'"
+    "departement-13.html": ("Bouches-du-Rhône", "des Bouches-du-Rhône"),  # type 4, "les"
+    "departement-75.html": ("Paris", "de Paris"),  # type 0, no article
+    "departement-20.html": ("Corse", "de Corse"),  # type 0
+    "departement-33.html": ("Gironde", "de la Gironde"),  # type 3, "la"
+    "region-24.html": ("Centre-Val de Loire", "du Centre-Val de Loire"),  # type 2
+    "region-11.html": ("Île-de-France", "d'Île-de-France"),  # type 1, "d'"
+    "france.html": ("France", "de la France"),  # "la France"
+}
+
+
+def test_names_take_their_french_article(site: dict[str, Any]) -> None:
+    """A name after "de" or "à" carries INSEE's article: "du Loiret", never "de Loiret"."""
+    for name, (bare, after_de) in NAMES_AFTER_DE.items():
+        parser = _VisibleText()
+        parser.feed(site["html"][name])
+        text = html_lib.unescape(" ".join(parser.texts))
+        assert after_de in text, name
+        if after_de != f"de {bare}":
+            wrong = re.findall(rf"\b(?:de|à) {re.escape(bare)}\b", text)
+            assert wrong == [], f"{name}: {wrong[:3]}"
 
 
 def test_every_local_link_resolves(site: dict[str, Any]) -> None:

@@ -5,6 +5,10 @@ select
     territories.territory_level,
     territories.territory_code,
     territories.territory_name,
+    territories.name_with_article,
+    territories.name_with_de,
+    territories.name_with_a,
+    territories.name_with_en,
     territories.region_code,
     territories.region_name,
     coalesce(

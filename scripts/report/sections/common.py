@@ -80,3 +80,7 @@ class SiteView:
 
     def name(self, key: TerritoryKey) -> str:
         return self.data.territories[key]["territory_name"]
+
+    def name_de(self, key: TerritoryKey) -> str:
+        """The name after "de", with INSEE's article: "du Loiret", "de l'Ain", "de la France"."""
+        return self.data.territories[key]["name_with_de"]

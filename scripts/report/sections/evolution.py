@@ -104,8 +104,8 @@ def build(site: SiteView, key: TerritoryKey) -> Evolution | None:
         key,
         "evolution",
         "line",
-        f"Évolution des exportations (en violet) et des importations (en bleu) de "
-        f"{site.name(key)}, {rows[0]['year']}–{latest['year']}, en millions d'euros.",
+        "Évolution des exportations (en violet) et des importations (en bleu) "
+        f"{site.name_de(key)}, {rows[0]['year']}–{latest['year']}, en millions d'euros.",
         evolution_chart(rows),
     )
     return Evolution(chart=chart, rows=table, growth=_growth(latest), first_year=rows[0]["year"])

@@ -119,7 +119,7 @@ def build(site: SiteView, key: TerritoryKey, flow: str, compact: bool) -> FlowBl
             id=f"chart-{flow}-flows-{level}-{code}".lower(),
             kind="sankey",
             description=(
-                f"Diagramme de flux des {charts.FLOW_WORDS[flow]} de {name} : "
+                f"Diagramme de flux des {charts.FLOW_WORDS[flow]} {site.name_de(key)} : "
                 f"{left_title.lower()} à gauche, {right_title.lower()} à droite."
             ),
             spec=spec,

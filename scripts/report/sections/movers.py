@@ -102,7 +102,7 @@ def _charts(site: SiteView, key: TerritoryKey, groups: list[MoverGroup], words: 
                 key,
                 f"movers-{flow}",
                 "bar",
-                f"Les produits dont les {word} de {site.name(key)} ont le plus "
+                f"Les produits dont les {word} {site.name_de(key)} ont le plus "
                 f"augmenté (en vert) ou baissé (en rouge) {words}, "
                 "en millions d'euros.",
                 movers_chart(products.ordered),

@@ -85,7 +85,7 @@ def build_groups(site: SiteView, key: TerritoryKey) -> PartnerGroups | None:
         key,
         "partner-groups",
         "bar",
-        f"Part des exportations et des importations de {site.name(key)} avec l'Union "
+        f"Part des exportations et des importations {site.name_de(key)} avec l'Union "
         "européenne, le reste du monde, les États-Unis, la Chine et le Royaume-Uni.",
         partner_group_chart(rows),
     )

@@ -65,7 +65,7 @@ def build(site: SiteView, key: TerritoryKey) -> PartnerBalance | None:
         id=f"chart-partners-{level}-{code}".lower(),
         kind="bar",
         description=(
-            f"Importations (à gauche) et exportations (à droite) de {site.name(key)} "
+            f"Importations (à gauche) et exportations (à droite) {site.name_de(key)} "
             "avec ses principaux pays partenaires, et solde par pays."
         ),
         spec=partner_balance_chart(rows),
