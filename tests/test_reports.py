@@ -349,6 +349,27 @@ def test_names_take_their_french_article(site: dict[str, Any]) -> None:
             assert wrong == [], f"{name}: {wrong[:3]}"
 
 
+def test_france_table_of_regions_adds_up_to_france(
+    warehouse_file: Path, site: dict[str, Any], marts: dict[str, Any]
+) -> None:
+    """Regions plus the trade no department accounts for make France, to the cent."""
+    from scripts.report import queries
+
+    con = duckdb.connect(str(warehouse_file), read_only=True)
+    try:
+        rows = queries.fetch_year(con, marts["year"]).members[("country", "FR")]
+    finally:
+        con.close()
+    france = marts["balance"][("country", "FR")]
+    assert [r["territory_level"] for r in rows[:-1]] == ["region"] * 18
+    assert rows[-1]["territory_level"] == "unallocated"
+    assert rows[-1]["exports_eur"] == france["unallocated_exports_eur"] != 0
+    assert sum(r["exports_eur"] for r in rows) == france["exports_eur"]
+    assert sum(r["imports_eur"] for r in rows) == france["imports_eur"]
+    assert sum(r["export_share_of_parent"] for r in rows) == pytest.approx(1, abs=1e-9)
+    assert "Commerce non rattaché à un département" in site["html"]["france.html"]
+
+
 def test_every_local_link_resolves(site: dict[str, Any]) -> None:
     out: Path = site["out"]
     for name, page in site["parsed"].items():

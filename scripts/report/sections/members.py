@@ -1,7 +1,9 @@
 """The members of a region (its departments) or of France (its regions), with their weight.
 
 Why the query's order: the rows come from reports/queries/members.sql,
-largest exporter first, the query the Evidence pages show too.
+largest exporter first, the query the Evidence pages show too. France's table
+ends with the trade no department accounts for, a row of its own (no page,
+no code), so that the table adds up to France's total.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def build(site: SiteView, key: TerritoryKey) -> list[MemberRow]:
         rows.append(
             MemberRow(
                 code=member[1],
-                name=site.name(member),
+                name=figures["territory_name"],
                 url=site.link(member),
                 exports=Money.of(figures["exports_eur"]),
                 imports=Money.of(figures["imports_eur"]),
