@@ -666,6 +666,16 @@ def test_chart_specs_are_valid_plotly_figures(site: dict[str, Any]) -> None:
         for name, spec in page_of(site, *key).chart_specs().items():
             go.Figure(spec)  # raises on any property plotly does not know
             assert spec["layout"]["separators"] == ",\u202f", name
+            # numeric axes write 5 000 and 100 000, never Plotly's English "5k" or "100k"
+            for axis_name, axis in spec["layout"].items():
+                numeric = (
+                    axis_name.startswith(("xaxis", "yaxis"))
+                    and isinstance(axis, dict)
+                    and axis.get("type") != "category"
+                    and "tickvals" not in axis
+                )
+                if numeric:
+                    assert axis.get("exponentformat") == "none", (name, axis_name)
 
 
 def test_flow_tables_sum_to_the_flow_totals(site: dict[str, Any], marts: dict[str, Any]) -> None:
@@ -732,8 +742,11 @@ def test_comparison_table_and_members(site: dict[str, Any], marts: dict[str, Any
     members = region.table("members").body
     departments = [k for k, t in marts["territories"].items() if t["region_code"] == "24"]
     assert len(members) == len([k for k in departments if k[0] == "department"])
-    france = page_of(site, "country", "FR")
-    assert len(france.table("members").body) == 18
+    france = page_of(site, "country", "FR").table("members").body
+    assert len(france) == 18 + 1  # the regions, then the trade of no department
+    assert france[-1][1]["text"] == "Commerce non rattaché à un département"
+    exports = [next(Decimal(c["eur"]) for c in row if c["eur"]) for row in france]
+    assert sum(exports) == marts["balance"][("country", "FR")]["exports_eur"]
 
 
 # --- escaping, provenance, options and failures --------------------------------------------

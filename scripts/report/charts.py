@@ -48,6 +48,8 @@ AXIS = {
     "zerolinecolor": "#9aa0ab",
     "tickfont": {"size": 11, "color": MUTED_COLOR},
     "separatethousands": True,
+    # "5 000", never Plotly's SI suffixes ("5k"), which are English
+    "exponentformat": "none",
     "fixedrange": True,
 }
 
