@@ -71,7 +71,9 @@ unallocated as (
         / nullif(france.exports_eur, 0) as export_share_of_parent,
         france.unallocated_imports_eur
         / nullif(france.imports_eur, 0) as import_share_of_parent,
-        cast(null as varchar) as page_path,
+        -- no page of its own: its link leads back to France's page, which
+        -- explains it (Evidence links every row of a linked table)
+        '/territoires/country/' || france.territory_code as page_path,
         1 as row_order
     from marts.territory_trade_balance as france
     where
