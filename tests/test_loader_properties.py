@@ -18,6 +18,7 @@ Examples are few (no dbt) and derandomised, so a run is quick and repeatable.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -228,7 +229,12 @@ def long_rows(draw: st.DrawFn) -> list[Row]:
         millis = draw(st.integers(0, 10**12))
         decimals = draw(st.integers(0, 3))
         millis -= millis % 10 ** (3 - decimals)  # what the printed decimals can say
-        text = number_text(millis, decimals, draw(st.sampled_from(GROUPING)), draw(st.booleans()))
+        grouping = draw(st.sampled_from(GROUPING))
+        text = number_text(millis, decimals, grouping, draw(st.booleans()))
+        if re.fullmatch(r"[1-9][0-9]{0,2},[0-9]{3}", text):
+            # "1,000" may group thousands: the loader refuses it unless the file
+            # shows a decimal comma elsewhere (tests/test_loader_changes.py)
+            text = number_text(millis, decimals, grouping, False)
         valid = draw(st.integers(0, 5)) > 0
         fields = [flow, "2024", department, product, country if valid else "ZZ", text,
                   draw(LABELS)]  # fmt: skip
