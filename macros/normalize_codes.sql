@@ -1,37 +1,53 @@
 {#
-    Department codes as INSEE writes them: two characters with a leading zero
-    ("1" -> "01"), Corsica upper case ("2a" -> "2A"), overseas on three digits.
+    How codes and numbers are read: the rule is var('code_rules') in
+    dbt_project.yml, which the loader's checks read too (scripts/rules.py
+    writes the same SQL in Python; tests/test_code_rules.py runs both on the
+    same edge codes).
 #}
-{% macro normalize_department_code(column) -%}
-    case
-        when length(trim({{ column }})) = 1 then '0' || trim({{ column }})
-        else upper(trim({{ column }}))
-    end
-{%- endmacro %}
 
-{#- Product and country codes: trimmed, upper case. -#}
+{#- Product and country codes: trimmed, in the rule's case (upper). -#}
 {% macro normalize_code(column) -%}
-    upper(trim({{ column }}))
+    {{ var('code_rules')['code_case'] }}(trim({{ column }}))
 {%- endmacro %}
 
 {#
-    A published number as an exact decimal: French files may write a decimal
-    comma and group thousands with spaces ("1 234,567" -> 1234.567), plain,
-    no-break (U+00A0) or narrow no-break (U+202F), as the raw checks accept
-    (scripts/ingest/checks.py, decimal_text); an empty field (a mass or
-    supplementary unit the customs leave blank) is null.
+    Department codes as INSEE writes them: a code of digits shorter than the
+    rule's width gets leading zeros ("1" -> "01"), the rest is only
+    normalised like any code (Corsica "2a" -> "2A", overseas "971" as is).
+    translate and lpad, not a regular expression: the same SQL runs on Spark.
+#}
+{% macro normalize_department_code(column) -%}
+    {%- set code = normalize_code(column) -%}
+    {%- set width = var('code_rules')['department_code_width'] -%}
+    case
+        when length({{ code }}) between 1 and {{ width - 1 }}
+            and translate({{ code }}, '0123456789', '') = ''
+            then lpad({{ code }}, {{ width }}, '0')
+        else {{ code }}
+    end
+{%- endmacro %}
+
+{#
+    A published number as text of plain digits and a point: the rule's digit
+    group separators dropped (French files group thousands with a space, a
+    no-break or a narrow no-break one) and its decimal mark made a point
+    ("1 234,567" -> "1234.567").
+#}
+{% macro decimal_text(column) -%}
+    {%- set rules = var('code_rules') -%}
+    {%- set ns = namespace(text='trim(' ~ column ~ ')') -%}
+    {%- for separator in rules['digit_group_separators'] -%}
+        {%- set ns.text = "replace(" ~ ns.text ~ ", chr(" ~ separator ~ "), '')" -%}
+    {%- endfor -%}
+    replace({{ ns.text }}, '{{ rules['decimal_mark'] }}', '.')
+{%- endmacro %}
+
+{#
+    A published number as an exact decimal (decimal_text above); an empty
+    field (a mass or supplementary unit the customs leave blank) is null.
 #}
 {% macro parse_decimal(column) -%}
-    cast(
-        nullif(
-            replace(
-                replace(replace(replace(trim({{ column }}), ' ', ''), chr(160), ''), chr(8239), ''),
-                ',', '.'
-            ),
-            ''
-        )
-        as decimal(18, 3)
-    )
+    cast(nullif({{ decimal_text(column) }}, '') as decimal(18, 3))
 {%- endmacro %}
 
 {#

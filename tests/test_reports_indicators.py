@@ -12,8 +12,10 @@ out in French by hand (test_reports' helpers), never by the code under test.
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from decimal import Decimal
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any
 
@@ -448,6 +450,27 @@ def test_index_ranking_view(site: dict[str, Any], marts: dict[str, Any]) -> None
     ]
     for button in menu:
         assert len(button["args"][0]["x"][0]) > 0
+
+
+def test_index_table_heads_its_indicator_columns_with_the_seed_labels(
+    site: dict[str, Any],
+) -> None:
+    # The index table's indicator columns, in the page's order, each headed by
+    # the seed's label of the indicator it shows (the coverage ratio is none).
+    html = (site["out"] / "index.html").read_text(encoding="utf-8")
+    table = html[html.index('data-table="departments"') :]
+    head = html_unescape(table[: table.index("</thead>")])
+    shown = re.findall(r'data-sort-key="(\w+)"[^>]*>([^<]*)</th>', head)
+    labels = {row["indicator_code"]: row["indicator_label"] for row in seeded_indicators()}
+    assert shown[4:] == [
+        ("exports", labels["exports_eur"]),
+        ("imports", labels["imports_eur"]),
+        ("balance", labels["balance_eur"]),
+        ("coverage", "Taux de couverture"),
+        ("growth", labels["exports_change_ratio_1y"]),
+        ("hhi", labels["export_partner_hhi"]),
+        ("us_share", labels["us_export_share"]),
+    ]
 
 
 def test_every_territory_page_is_rendered(site: dict[str, Any]) -> None:

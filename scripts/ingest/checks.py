@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import duckdb
 
+from scripts import rules
 from scripts.ingest import layout as raw_layout
 from scripts.paths import SEEDS_DIR
 
@@ -39,14 +40,13 @@ SEED_FILES = {
 
 
 def _normalised(column: str) -> str:
-    """SQL for a code as staging normalises it (trimmed, upper case)."""
-    return f"upper(trim({column}))"
+    """SQL for a code as staging normalises it (the code rule of dbt_project.yml)."""
+    return rules.code_sql(column)
 
 
 def _department_normalised(column: str = "department_code") -> str:
     """Department codes keep their leading zero: '1' and '01' are both Ain."""
-    code = _normalised(column)
-    return f"case when regexp_full_match({code}, '[0-9]') then '0' || {code} else {code} end"
+    return rules.department_code_sql(column)
 
 
 #: A non-negative number with at most three decimals, once spaces and commas are normalised.
@@ -54,14 +54,8 @@ NUMBER = "[0-9]+(\\.[0-9]{1,3})?"
 
 
 def decimal_text(column: str) -> str:
-    """SQL for a published number as plain digits and a point: '1 234,5' -> '1234.5'.
-
-    French files write decimal commas and may group thousands with spaces: a
-    plain, a no-break (U+00A0) or a narrow no-break one (U+202F, what French
-    typography and recent spreadsheet locales use).
-    """
-    return (f"replace(replace(replace(replace(trim({column}), ' ', ''), chr(160), ''), "
-            f"chr(8239), ''), ',', '.')")  # fmt: skip
+    """SQL for a published number as plain digits and a point: '1 234,5' -> '1234.5'."""
+    return rules.decimal_text_sql(column)
 
 
 #: A month as declaration files may write it: 1 to 12, with or without a leading zero.

@@ -8,35 +8,6 @@
 
 with
 
-partners as (
-
-    select
-        territory_level,
-        territory_code,
-        territory_name,
-        year,
-        country_code,
-        exports_eur,
-        imports_eur
-    from {{ ref('territory_partner_trade') }}
-
-),
-
-products as (
-
-    select
-        territory_level,
-        territory_code,
-        territory_name,
-        year,
-        flow,
-        product_code,
-        value_eur
-    from {{ ref('territory_product_trade') }}
-    where product_level = 'a129'
-
-),
-
 items as (
 
     select
@@ -44,35 +15,11 @@ items as (
         territory_code,
         territory_name,
         year,
-        'export' as flow,
-        'partner' as item_type,
-        country_code as item_code,
-        exports_eur as value_eur
-    from partners
-    where exports_eur > 0
-    union all
-    select
-        territory_level,
-        territory_code,
-        territory_name,
-        year,
-        'import' as flow,
-        'partner' as item_type,
-        country_code as item_code,
-        imports_eur as value_eur
-    from partners
-    where imports_eur > 0
-    union all
-    select
-        territory_level,
-        territory_code,
-        territory_name,
-        year,
         flow,
-        'product' as item_type,
-        product_code as item_code,
+        item_type,
+        item_code,
         value_eur
-    from products
+    from {{ ref('int_territory_trade_items') }}
     where value_eur > 0
 
 ),

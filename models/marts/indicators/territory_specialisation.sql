@@ -27,11 +27,11 @@ product_exports as (
         territory_level,
         territory_code,
         year,
-        product_code,
-        product_label,
+        item_code as product_code,
+        item_label as product_label,
         value_eur
-    from {{ ref('territory_product_trade') }}
-    where flow = 'export' and product_level = 'a129'
+    from {{ ref('int_territory_trade_items') }}
+    where flow = 'export' and item_type = 'product'
 
 ),
 

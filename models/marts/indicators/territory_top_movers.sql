@@ -22,7 +22,7 @@ complete_years as (
 
 ),
 
-products as (
+trade_items as (
 
     select
         territory_level,
@@ -30,101 +30,29 @@ products as (
         territory_name,
         year,
         flow,
-        product_code,
-        product_label,
+        item_type,
+        item_code,
+        item_label,
         value_eur
-    from {{ ref('territory_product_trade') }}
-    where product_level = 'a129'
-
-),
-
-complete_products as (
-
-    select
-        products.territory_level,
-        products.territory_code,
-        products.territory_name,
-        products.year,
-        products.flow,
-        products.product_code,
-        products.product_label,
-        products.value_eur
-    from products
-    inner join complete_years on products.year = complete_years.year
-
-),
-
-partners as (
-
-    select
-        territory_level,
-        territory_code,
-        territory_name,
-        year,
-        country_code,
-        country_name,
-        exports_eur,
-        imports_eur
-    from {{ ref('territory_partner_trade') }}
-
-),
-
-complete_partners as (
-
-    select
-        partners.territory_level,
-        partners.territory_code,
-        partners.territory_name,
-        partners.year,
-        partners.country_code,
-        partners.country_name,
-        partners.exports_eur,
-        partners.imports_eur
-    from partners
-    inner join complete_years on partners.year = complete_years.year
+    from {{ ref('int_territory_trade_items') }}
+    where value_eur > 0
 
 ),
 
 items as (
 
     select
-        territory_level,
-        territory_code,
-        territory_name,
-        year,
-        flow,
-        'product' as item_type,
-        product_code as item_code,
-        product_label as item_label,
-        value_eur
-    from complete_products
-    where value_eur > 0
-    union all
-    select
-        territory_level,
-        territory_code,
-        territory_name,
-        year,
-        'export' as flow,
-        'partner' as item_type,
-        country_code as item_code,
-        country_name as item_label,
-        exports_eur as value_eur
-    from complete_partners
-    where exports_eur > 0
-    union all
-    select
-        territory_level,
-        territory_code,
-        territory_name,
-        year,
-        'import' as flow,
-        'partner' as item_type,
-        country_code as item_code,
-        country_name as item_label,
-        imports_eur as value_eur
-    from complete_partners
-    where imports_eur > 0
+        trade_items.territory_level,
+        trade_items.territory_code,
+        trade_items.territory_name,
+        trade_items.year,
+        trade_items.flow,
+        trade_items.item_type,
+        trade_items.item_code,
+        trade_items.item_label,
+        trade_items.value_eur
+    from trade_items
+    inner join complete_years on trade_items.year = complete_years.year
 
 ),
 

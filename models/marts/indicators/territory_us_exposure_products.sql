@@ -30,10 +30,10 @@ product_labels as (
         territory_code,
         territory_name,
         year,
-        product_code,
-        product_label
-    from {{ ref('territory_product_trade') }}
-    where flow = 'export' and product_level = 'a129'
+        item_code as product_code,
+        item_label as product_label
+    from {{ ref('int_territory_trade_items') }}
+    where flow = 'export' and item_type = 'product'
 
 ),
 

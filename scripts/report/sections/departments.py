@@ -2,15 +2,20 @@
 
 Why on the index: the sortable table and the ranking chart compare the
 departments with one another, which no territory page does; both read
-reports/queries/department_indicators.sql.
+reports/queries/department_indicators.sql. The table's indicator columns are
+headed with the indicators seed's labels (seeds/reference/indicators.csv),
+the one place they are written.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from scripts.paths import SEEDS_DIR
 from scripts.report import charts
 from scripts.report import formatting as fmt
 from scripts.report.charts import Spec, escape
@@ -31,6 +36,18 @@ BAR_KINDS: dict[str, tuple[Callable[[Any], float], Callable[[Any], str], str]] =
 }
 # A bar: (department label, value drawn, text written beside the bar).
 Bar = tuple[str, float, str]
+
+#: The seeded indicator behind each indicator column of the table (by the
+#: column's sort key in templates/sections/departments.html): its header is
+#: the seed's label. The coverage column is no seeded indicator.
+TABLE_INDICATORS = {
+    "exports": "exports_eur",
+    "imports": "imports_eur",
+    "balance": "balance_eur",
+    "growth": "exports_change_ratio_1y",
+    "hhi": "export_partner_hhi",
+    "us_share": "us_export_share",
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +79,8 @@ class DepartmentTable:
 
     rows: list[DepartmentRow]
     chart: Chart | None
+    #: Header of each indicator column, by its sort key (TABLE_INDICATORS).
+    headers: dict[str, str]
 
 
 def _row(site: SiteView, row: Row) -> DepartmentRow:
@@ -126,6 +145,26 @@ def _indicators(data: YearData) -> list[tuple[str, list[Bar]]]:
     ]
 
 
+@cache
+def seed_labels() -> dict[str, str]:
+    """Each seeded indicator's French label, read from the seed file itself.
+
+    The file, not the rankings rows of the year: an indicator a year cannot
+    have (growth in the first year of data) still heads its column.
+    """
+    with (SEEDS_DIR / "indicators.csv").open(encoding="utf-8", newline="") as seed:
+        return {row["indicator_code"]: row["indicator_label"] for row in csv.DictReader(seed)}
+
+
+def headers() -> dict[str, str]:
+    """The table's indicator column headers, by sort key; a code missing from the seed fails."""
+    labels = seed_labels()
+    missing = sorted(code for code in TABLE_INDICATORS.values() if code not in labels)
+    if missing:
+        raise ValueError(f"indicator(s) {missing} not in seeds/reference/indicators.csv")
+    return {key: labels[code] for key, code in TABLE_INDICATORS.items()}
+
+
 def build(site: SiteView) -> DepartmentTable:
     """Every department with its main indicators (index page), largest exporter first."""
     rows = [_row(site, row) for row in site.data.departments]
@@ -136,7 +175,7 @@ def build(site: SiteView) -> DepartmentTable:
         "(exportations par défaut), du plus élevé au plus faible.",
         spec=ranking_chart(_indicators(site.data)),
     )
-    return DepartmentTable(rows=rows, chart=chart if rows else None)
+    return DepartmentTable(rows=rows, chart=chart if rows else None, headers=headers())
 
 
 # --- chart ----------------------------------------------------------------------------------
