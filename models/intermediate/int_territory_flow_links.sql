@@ -46,7 +46,8 @@ countries as (
     select
         year,
         country_code,
-        country_group
+        country_group,
+        country_name
     from {{ ref('int_countries_by_year') }}
 
 ),
@@ -62,6 +63,7 @@ classified as (
         territory_trade.flow,
         territory_trade.product_code,
         territory_trade.country_code,
+        countries.country_name,
         coalesce(countries.country_group, 'country') = 'country' as is_country,
         territory_trade.value_eur
     from territory_trade
@@ -135,6 +137,9 @@ bucketed as (
         case
             when country_ranks.country_rank <= {{ top_n }} then country_ranks.country_rank
         end as country_rank,
+        case
+            when country_ranks.country_rank <= {{ top_n }} then classified.country_name
+        end as country_name,
         classified.value_eur
     from classified
     inner join product_ranks
@@ -165,6 +170,7 @@ links as (
         product_rank,
         country_code,
         country_rank,
+        country_name,
         sum(value_eur) as value_eur,
         product_rank is not null and country_rank is not null
         and sum(value_eur) > 0 as is_named_link
@@ -177,7 +183,8 @@ links as (
         product_code,
         product_rank,
         country_code,
-        country_rank
+        country_rank,
+        country_name
     having sum(value_eur) <> 0
 
 ),
@@ -193,6 +200,7 @@ ranked_links as (
         product_rank,
         country_code,
         country_rank,
+        country_name,
         value_eur,
         cast(value_eur as double) / nullif(cast(sum(value_eur) over (
             partition by {{ territory_flow | join(', ') }}
@@ -221,6 +229,7 @@ final as (
         cast(ranked_links.product_rank as integer) as product_rank,
         ranked_links.country_code,
         cast(ranked_links.country_rank as integer) as country_rank,
+        ranked_links.country_name,
         cast(ranked_links.value_eur as decimal(18, 3)) as value_eur,
         cast(ranked_links.share_of_flow as double) as share_of_flow,
         cast(ranked_links.link_rank as integer) as link_rank,

@@ -12,7 +12,7 @@
     case
         when flow_links.country_code = '{{ var("special_partner_code") }}'
             then '{{ var("special_partner_label") }}'
-        else coalesce(countries.country_name, '{{ other_label }}')
+        else coalesce(flow_links.country_name, '{{ other_label }}')
     end
 {%- endset %}
 
@@ -29,6 +29,7 @@ flow_links as (
         product_rank,
         country_code,
         country_rank,
+        country_name,
         value_eur,
         share_of_flow,
         link_rank
@@ -52,16 +53,6 @@ products as (
         a129_code,
         a129_label
     from {{ ref('int_products_a129') }}
-
-),
-
-countries as (
-
-    select
-        year,
-        country_code,
-        country_name
-    from {{ ref('int_countries_by_year') }}
 
 ),
 
@@ -99,10 +90,6 @@ final as (
             flow_links.territory_level = territories.territory_level
             and flow_links.territory_code = territories.territory_code
     left join products on flow_links.product_code = products.a129_code
-    left join countries
-        on
-            flow_links.country_code = countries.country_code
-            and flow_links.year = countries.year
 
 )
 
