@@ -389,6 +389,7 @@ def test_print_shows_every_flow_diagram_with_its_links(
         assert sankey["links"] == sankey["expected"] > 0, sankey
     assert browser.evaluate(f"({shown})(document.querySelector('#exposition'))") is False
     assert browser.evaluate(f"({shown})(document.querySelector('#balance'))") is True
+    assert browser.evaluate(f"({shown})(document.querySelector('.table-pair'))") is False
     # The reader's box adds section 6 to the print.
     browser.evaluate("document.getElementById('print-extra').click()")
     assert browser.evaluate(f"({shown})(document.querySelector('#exposition'))") is True
@@ -411,4 +412,14 @@ def test_browser_print_is_the_pdf_export(site: Path, browser: Browser) -> None:
     assert pdf_pages(printed.read_bytes()) == pdf_pages(exported)
     # The fiche is a handful of pages; without section 6 the print stays near it.
     assert 4 <= pdf_pages(exported) <= 14
+    assert browser.problems() == []
+
+
+def test_pdf_full_address_ticks_both_print_boxes(site: Path, browser: Browser) -> None:
+    """``--pdf-full`` opens pages with ``?print&extra&tables``: section 6 and tables print."""
+    open_page(browser, (site / PAGES["department:45"]).as_uri() + "?print&extra&tables", 1280)
+    browser.send("Emulation.setEmulatedMedia", media="print")
+    for selector in ("#exposition", ".table-pair", "table[data-table='partners']"):
+        shown = f"getComputedStyle(document.querySelector({selector!r})).display !== 'none'"
+        assert browser.evaluate(shown) is True, selector
     assert browser.problems() == []
