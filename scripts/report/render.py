@@ -250,7 +250,8 @@ def list_territories(warehouse: Path) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command line of ``trade render``."""
     parser = argparse.ArgumentParser(prog="trade render", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--warehouse",
@@ -289,7 +290,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--list-territories", action="store_true", help="print the valid level:code pairs and exit"
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     warehouse = args.warehouse or warehouse_path()
     try:
         if args.list_territories:
