@@ -410,8 +410,10 @@ def test_browser_print_is_the_pdf_export(site: Path, browser: Browser) -> None:
     exported = (site / "pdf" / "departement-45.pdf").read_bytes()
     shutil.copyfile(site / "pdf" / "departement-45.pdf", artefact("loiret-2024.pdf"))
     assert pdf_pages(printed.read_bytes()) == pdf_pages(exported)
-    # The fiche is a handful of pages; without section 6 the print stays near it.
-    assert 4 <= pdf_pages(exported) <= 14
+    # The fiche is about eight pages; without section 6 and the tables the print stays near it
+    # (ten today, a few more once the fiche's introduction and practical information are in;
+    # everything printed took 26).
+    assert 4 <= pdf_pages(exported) <= 16
     assert browser.problems() == []
 
 
