@@ -661,10 +661,31 @@ def test_every_chart_has_data(site: dict[str, Any], marts: dict[str, Any]) -> No
             assert drawn == pytest.approx(float(balance[column]), rel=1e-9), (key, flow)
 
 
+def phone_variant(spec: dict[str, Any]) -> dict[str, Any]:
+    """The figure report.js draws on a phone: the "narrow" layout, its patches laid on the data."""
+
+    def merge(base: Any, patch: Any) -> Any:
+        if isinstance(base, dict) and isinstance(patch, dict):
+            return {**base, **{key: merge(base.get(key), value) for key, value in patch.items()}}
+        return patch
+
+    narrow = spec["narrow"]
+    patches = narrow.get("data", [])
+    data = [
+        merge(trace, patches[i]) if i < len(patches) else trace
+        for i, trace in enumerate(spec["data"])
+    ]
+    return {"data": data, "layout": narrow["layout"]}
+
+
 def test_chart_specs_are_valid_plotly_figures(site: dict[str, Any]) -> None:
+    phone_variants = 0
     for key in (("department", "45"), ("region", "24"), ("country", "FR")):
         for name, spec in page_of(site, *key).chart_specs().items():
             go.Figure(spec)  # raises on any property plotly does not know
+            if "narrow" in spec:  # the flow diagrams' and partner chart's phone variants
+                go.Figure(phone_variant(spec))
+                phone_variants += 1
             assert spec["layout"]["separators"] == ",\u202f", name
             # numeric axes write 5 000 and 100 000, never Plotly's English "5k" or "100k"
             for axis_name, axis in spec["layout"].items():
@@ -676,6 +697,7 @@ def test_chart_specs_are_valid_plotly_figures(site: dict[str, Any]) -> None:
                 )
                 if numeric:
                     assert axis.get("exponentformat") == "none", (name, axis_name)
+    assert phone_variants >= 3 * 5  # each page: partners and at least four flow diagrams
 
 
 def test_flow_tables_sum_to_the_flow_totals(site: dict[str, Any], marts: dict[str, Any]) -> None:

@@ -2,8 +2,13 @@
 
 Why Chromium and not a Python PDF library: the pages draw their charts with
 plotly.js, so only a browser can print what a reader sees. Each page is
-opened with ``?print``, which makes the page draw its charts at A4 width
-before Chromium prints it with the page's own print stylesheet.
+opened with ``?print``, which makes the page draw the same A4-wide copies of
+its charts that a reader's browser prints (assets/report.js), before
+Chromium prints it with the page's own print stylesheet: the PDF and the
+browser's print are the same document. Like the browser's print, the PDF
+holds the fiche's sections and charts, without the exposure section and the
+charts' data tables, unless ``full`` asks for them (``?print&extra&tables``,
+as a reader ticking the page's two print boxes).
 """
 
 from __future__ import annotations
@@ -53,8 +58,11 @@ def headless_command(chromium: str, profile: Path) -> list[str]:
     ]
 
 
-def print_page(chromium: str, page: Path, pdf: Path) -> Path:
-    """Print one HTML page to ``pdf``; raise PdfError with Chromium's output if it fails."""
+def print_page(chromium: str, page: Path, pdf: Path, full: bool = False) -> Path:
+    """Print one HTML page to ``pdf``; raise PdfError with Chromium's output if it fails.
+
+    ``full`` adds the exposure section and the data tables, left out by default.
+    """
     pdf.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="report-pdf-profile-") as profile:
         command = [
@@ -64,7 +72,7 @@ def print_page(chromium: str, page: Path, pdf: Path) -> Path:
             "--window-size=800,1200",
             "--no-pdf-header-footer",
             f"--print-to-pdf={pdf}",
-            page.resolve().as_uri() + "?print",
+            page.resolve().as_uri() + ("?print&extra&tables" if full else "?print"),
         ]
         try:
             result = subprocess.run(
@@ -83,12 +91,13 @@ def print_pages(
     pdf_dir: Path,
     chromium: str,
     on_done: Callable[[Path], None] | None = None,
+    full: bool = False,
 ) -> list[Path]:
     """Print pages in parallel (one Chromium per core), ``pdf_dir/<page>.pdf`` each."""
     workers = max(1, min(len(pages), os.cpu_count() or 1))
 
     def one(page: Path) -> Path:
-        pdf = print_page(chromium, page, pdf_dir / f"{page.stem}.pdf")
+        pdf = print_page(chromium, page, pdf_dir / f"{page.stem}.pdf", full)
         if on_done is not None:
             on_done(pdf)
         return pdf

@@ -174,11 +174,13 @@ def _write_pages(
     return pages
 
 
-def _print_pdfs(pages: list[Path], staging: Path, chromium: str, progress: bool) -> list[Path]:
+def _print_pdfs(
+    pages: list[Path], staging: Path, chromium: str, progress: bool, full: bool
+) -> list[Path]:
     with tqdm(total=len(pages), desc="PDF", unit="page", disable=not progress) as bar:
         try:
             return report_pdf.print_pages(
-                pages, staging / PDF_FOLDER, chromium, on_done=lambda _: bar.update()
+                pages, staging / PDF_FOLDER, chromium, lambda _: bar.update(), full
             )
         except report_pdf.PdfError as error:
             raise RenderError(str(error)) from error
@@ -191,11 +193,14 @@ def render_site(
     year: int | None = None,
     pdf: bool = False,
     progress: bool = True,
+    pdf_full: bool = False,
 ) -> RenderReport:
     """Render the pages of ``territories`` (default: all) for ``year`` (default: latest).
 
     Writes ``out_dir/index.html``, one page per territory, ``out_dir/assets/``
-    (plotly.js, CSS, JS, once) and, with ``pdf``, ``out_dir/pdf/*.pdf``. When
+    (plotly.js, CSS, JS, once) and, with ``pdf``, ``out_dir/pdf/*.pdf`` (the
+    fiche's sections and charts; with ``pdf_full``, the exposure section and
+    the charts' data tables too). When
     only some territories are asked for, the site holds those pages only and
     links to the others are left out. Raises RenderError before writing
     anything when the warehouse, year or a territory code is not valid.
@@ -214,7 +219,11 @@ def render_site(
     with report_site.staging_folder(out_dir) as staging:
         report_site.write_assets(staging)
         pages = _write_pages(staging, content, keys, pdf, progress)
-        pdfs = _print_pdfs(pages, staging, chromium, progress) if chromium is not None else []
+        pdfs = (
+            _print_pdfs(pages, staging, chromium, progress, pdf_full)
+            if chromium is not None
+            else []
+        )
         pages_list = [
             {"level": level, "code": code, "file": page_filename((level, code))}
             for level, code in keys
@@ -241,7 +250,8 @@ def list_territories(warehouse: Path) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
+    """The command line of ``trade render``."""
     parser = argparse.ArgumentParser(prog="trade render", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--warehouse",
@@ -272,9 +282,19 @@ def main(argv: list[str] | None = None) -> int:
         "--pdf", action="store_true", help="also print every page to A4 PDF with headless Chromium"
     )
     parser.add_argument(
+        "--pdf-full",
+        action="store_true",
+        help="PDFs with the exposure section and the data tables, which the print leaves out "
+        "by default (as the browser's print does)",
+    )
+    parser.add_argument(
         "--list-territories", action="store_true", help="print the valid level:code pairs and exit"
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     warehouse = args.warehouse or warehouse_path()
     try:
         if args.list_territories:
@@ -283,7 +303,14 @@ def main(argv: list[str] | None = None) -> int:
             print(list_territories(warehouse))
             return 0
         territories = [parse_territory(text) for text in args.territory or []]
-        report = render_site(warehouse, args.out, territories or None, args.year, args.pdf)
+        report = render_site(
+            warehouse,
+            args.out,
+            territories or None,
+            args.year,
+            args.pdf or args.pdf_full,
+            pdf_full=args.pdf_full,
+        )
     except RenderError as error:
         print(
             f"render failed: {error}\n(nothing was written: the site folder is unchanged)",

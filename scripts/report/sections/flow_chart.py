@@ -95,9 +95,13 @@ def _side_labels(nodes: Sequence[FlowNode], width: int, font_size: int) -> list[
     side = []
     for node in nodes:
         name_lines = [escape(line) for line in charts.wrap(node.label, chars)]
-        figure = f"{fmt.million_eur_with_unit(node.value_eur)} · {fmt.percent(node.share)}"
-        muted = f"<span style='color:{charts.MUTED_COLOR}'>{figure}</span>"
-        side.append(("<br>".join([*name_lines, muted]), line_px * (len(name_lines) + 1) + 4))
+        amount, share = fmt.million_eur_with_unit(node.value_eur), fmt.percent(node.share)
+        # amount and share on one line, or on two in a narrow margin (a phone's)
+        one_line = len(amount) + len(share) + 3 <= chars
+        figures = [f"{amount} · {share}"] if one_line else [amount, share]
+        muted = [f"<span style='color:{charts.MUTED_COLOR}'>{line}</span>" for line in figures]
+        lines = [*name_lines, *muted]
+        side.append(("<br>".join(lines), line_px * len(lines) + 4))
     return side
 
 
@@ -260,3 +264,24 @@ def flow_sankey(
     layout = charts.base_layout(round(plot_h) + margin["t"] + margin["b"], margin)
     layout["annotations"] = nodes.annotations
     return {"data": [trace], "layout": layout}
+
+
+# The phone variant: narrower label margins, a smaller font, the bars placed anew.
+NARROW = {"value_px": 300, "product_label_px": 138, "country_label_px": 118, "font_size": 10}
+
+
+def with_narrow_variant(links: Sequence[Row], flow: str, spec: Spec) -> Spec:
+    """``spec`` plus the diagram a phone draws (report.js picks it below 560 px).
+
+    Only what differs is stored: the layout (margins, height, labels) and the
+    bars' positions; the links, the longest part, are the wide diagram's.
+    """
+    narrow = flow_sankey(links, flow, **NARROW)
+    node = narrow["data"][0]["node"]
+    return {
+        **spec,
+        "narrow": {
+            "layout": narrow["layout"],
+            "data": [{"node": {"y": node["y"], "pad": node["pad"], "thickness": 10}}],
+        },
+    }

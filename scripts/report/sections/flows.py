@@ -108,6 +108,7 @@ def build(site: SiteView, key: TerritoryKey, flow: str, compact: bool) -> FlowBl
         if compact
         else flow_chart.flow_sankey(links, flow)
     )
+    spec = flow_chart.with_narrow_variant(links, flow, spec)
     left_title, right_title = _titles(flow)
     name = site.name(key)
     top_links = [_link_row(row, flow) for row in links if row["is_top_link"]]

@@ -85,7 +85,7 @@ def _partner_hover(row: Row) -> str:
     )
 
 
-def _partner_bars(partners: Sequence[Row]) -> list[Spec]:
+def _partner_bars(partners: Sequence[Row], font_size: int) -> list[Spec]:
     """The import bars (left panel) and export bars (right panel), one row per partner."""
     bar = {
         "type": "bar",
@@ -95,7 +95,7 @@ def _partner_bars(partners: Sequence[Row]) -> list[Spec]:
         "hovertemplate": "%{customdata}<extra></extra>",
         "textposition": "outside",
         "cliponaxis": False,
-        "textfont": {"size": 11, "color": charts.MUTED_COLOR},
+        "textfont": {"size": font_size, "color": charts.MUTED_COLOR},
     }
     return [
         {
@@ -119,37 +119,66 @@ def _partner_bars(partners: Sequence[Row]) -> list[Spec]:
     ]
 
 
-def _row_annotations(row: Row) -> list[Spec]:
-    """The country name between the panels and its balance at the right, coloured."""
+@dataclass(frozen=True)
+class _Shape:
+    """What differs between the wide butterfly and the phone one.
+
+    Wide, the country names sit in a gap between the two panels; on a phone
+    that gap is too narrow for them, so the panels touch and each name is
+    written above its pair of bars, in rows made taller for it.
+    """
+
+    gap: float  # share of the width between the panels, for the names
+    row_px: int
+    bargap: float
+    font_size: int
+    name_shift: int  # px above the row's centre where the name's baseline sits
+    reach: float  # the axes reach this times the largest bar, room for its value
+    margin: dict[str, int]
+    balance_title: str
+    tick_labels: bool
+
+
+WIDE = _Shape(0.20, 30, 0.28, 12, 0, 1.28, {"l": 8, "r": 96, "t": 34, "b": 28}, "Solde (M€)", True)
+NARROW = _Shape(0.02, 44, 0.56, 11, 10, 1.5, {"l": 4, "r": 70, "t": 30, "b": 8}, "Solde", False)
+
+
+def _row_annotations(row: Row, shape: _Shape) -> list[Spec]:
+    """The country name (between the panels, or above the bars) and its balance, coloured."""
     balance = row["balance_eur"]
     color = charts.SURPLUS_COLOR if balance >= 0 else charts.DEFICIT_COLOR
+    above = shape.name_shift > 0
+    name_lines = [row["country_name"]] if above else charts.wrap(row["country_name"], 22)
     return [
         {
             "xref": "paper",
             "yref": "y",
             "x": 0.5,
             "y": row["country_code"],
-            "text": "<br>".join(escape(line) for line in charts.wrap(row["country_name"], 22)),
+            "yshift": shape.name_shift,
+            "yanchor": "bottom" if above else "middle",
+            "text": "<br>".join(escape(line) for line in name_lines),
             "showarrow": False,
             "xanchor": "center",
-            "font": {"size": 12},
+            "font": {"size": shape.font_size},
         },
         {
             "xref": "paper",
             "yref": "y",
             "x": 1,
-            "xshift": 10,
+            "xshift": 6 if above else 10,
             "y": row["country_code"],
             "text": f"<b>{fmt.million_eur(balance, signed=True)}</b>",
             "showarrow": False,
             "xanchor": "left",
             "align": "left",
-            "font": {"size": 12, "color": color},
+            "font": {"size": shape.font_size, "color": color},
         },
     ]
 
 
-def _column_titles() -> list[Spec]:
+def _column_titles(shape: _Shape) -> list[Spec]:
+    left, right = 0.5 - shape.gap / 2, 0.5 + shape.gap / 2
     return [
         {
             "xref": "paper",
@@ -158,16 +187,16 @@ def _column_titles() -> list[Spec]:
             "y": 1,
             "yanchor": "bottom",
             "yshift": 8,
-            "xshift": 10 if x == 1 else 0,
+            "xshift": 6 if x == 1 else 0,
             "xanchor": anchor,
             "text": f"<b>{text}</b>",
             "showarrow": False,
-            "font": {"size": 12, "color": charts.MUTED_COLOR},
+            "font": {"size": shape.font_size, "color": charts.MUTED_COLOR},
         }
         for x, anchor, text in (
-            (0.40, "right", "◀ Importations (M€)"),
-            (0.60, "left", "Exportations (M€) ▶"),
-            (1, "left", "Solde (M€)"),
+            (left, "right", "◀ Importations (M€)"),
+            (right, "left", "Exportations (M€) ▶"),
+            (1, "left", shape.balance_title),
         )
     ]
 
@@ -178,25 +207,35 @@ def partner_balance_chart(partners: Sequence[Row]) -> Spec:
     Each main partner is one row, largest total trade at the top; the country
     name sits between the two panels and the balance is written at the right,
     green for a surplus and red for a deficit, as the fiche's reading key says.
+    The spec carries a "narrow" variant for phones (see :class:`_Shape`).
     """
+    wide = _butterfly(partners, WIDE)
+    narrow = _butterfly(partners, NARROW)
+    textfont = narrow["data"][0]["textfont"]
+    return {**wide, "narrow": {"layout": narrow["layout"], "data": [{"textfont": textfont}] * 2}}
+
+
+def _butterfly(partners: Sequence[Row], shape: _Shape) -> Spec:
     imports = [million(row["imports_eur"]) for row in partners]
     exports = [million(row["exports_eur"]) for row in partners]
-    reach = max([*imports, *exports, 0.001]) * 1.28
-    annotations = [note for row in partners for note in _row_annotations(row)]
-    axis = {**charts.AXIS}
-    layout = charts.base_layout(70 + 30 * len(partners), {"l": 8, "r": 96, "t": 34, "b": 28})
+    reach = max([*imports, *exports, 0.001]) * shape.reach
+    annotations = [note for row in partners for note in _row_annotations(row, shape)]
+    axis = {**charts.AXIS, "showticklabels": shape.tick_labels}
+    margin = shape.margin
+    layout = charts.base_layout(margin["t"] + margin["b"] + shape.row_px * len(partners), margin)
+    left, right = 0.5 - shape.gap / 2, 0.5 + shape.gap / 2
     layout.update(
         {
-            "xaxis": {**axis, "domain": [0, 0.40], "range": [reach, 0]},
-            "xaxis2": {**axis, "domain": [0.60, 1], "range": [0, reach], "anchor": "y"},
+            "xaxis": {**axis, "domain": [0, left], "range": [reach, 0]},
+            "xaxis2": {**axis, "domain": [right, 1], "range": [0, reach], "anchor": "y"},
             "yaxis": {
                 "autorange": "reversed",
                 "showticklabels": False,
                 "fixedrange": True,
                 "type": "category",
             },
-            "bargap": 0.28,
-            "annotations": [*annotations, *_column_titles()],
+            "bargap": shape.bargap,
+            "annotations": [*annotations, *_column_titles(shape)],
         }
     )
-    return {"data": _partner_bars(partners), "layout": layout}
+    return {"data": _partner_bars(partners, shape.font_size - 1), "layout": layout}
