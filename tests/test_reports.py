@@ -289,7 +289,11 @@ def test_assets_are_written_once_and_nothing_comes_from_the_network(site: dict[s
         sources = [s.get("src") for s in page.scripts if s.get("src")]
         assert sources == ["assets/report.js", "assets/plotly.min.js"], name
         assert page.stylesheets == ["assets/report.css"], name
-        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), name
+        # nothing is loaded from the network; a cited source is a link the reader may follow
+        loaded = r"""(\bsrc\s*=|<link\b[^>]*\bhref\s*=)\s*["']?(https?:)?//"""
+        assert not re.search(loaded, html), name
+        for href in re.findall(r"""<a\b[^>]*\bhref\s*=\s*["']((?:https?:)?//[^"']*)""", html):
+            assert href.startswith("https://"), (name, href)
         assert len(html) < 1_000_000, f"{name}: plotly.js must not be inlined"
 
 
@@ -374,9 +378,10 @@ def test_every_local_link_resolves(site: dict[str, Any]) -> None:
     out: Path = site["out"]
     for name, page in site["parsed"].items():
         for href in page.hrefs:
-            if href.startswith("#"):
+            # the framing cites its public sources; mail goes to the programme's address
+            if href.startswith(("#", "https://", "mailto:")):
                 continue
-            assert not href.startswith(("http:", "https:")), (name, href)
+            assert not href.startswith("http:"), (name, href)
             assert (out / href.split("#")[0]).is_file(), (name, href)
 
 
@@ -439,6 +444,7 @@ def test_loiret_prints_the_published_figures(
 def test_key_figures_equal_the_marts_on_every_page(
     site: dict[str, Any], marts: dict[str, Any]
 ) -> None:
+    sole = set(sole_department_regions(marts).values())
     for key, page in site["pages"].items():
         row = marts["balance"][key]
         level = key[0]
@@ -449,9 +455,9 @@ def test_key_figures_equal_the_marts_on_every_page(
         for flow in ("export", "import"):
             region = f"{flow}_share_of_region"
             france = f"{flow}_share_of_france"
-            if level == "department":
+            if level == "department" and key[1] not in sole:
                 assert page.figures[region] == fr_percent(row[region], 1), key
-            else:
+            else:  # the one department of a region is 100 % of it: not said
                 assert region not in page.figures, key
             if level in ("department", "region"):
                 assert page.figures[france] == fr_percent(row[france], 2), key
@@ -626,17 +632,21 @@ def test_a_department_without_territoire_says_which_list_it_read(
 # --- charts and their tables ---------------------------------------------------------------
 
 
-def expected_chart_count(level: str) -> int:
-    # partners + treemap + export and import flows, plus the comparison flow diagrams,
-    # plus section 6: evolution, partner groups, US products, specialisation and the
-    # export and import movers (every territory of the sample sells to the US).
-    return 4 + {"department": 4, "region": 2, "country": 0}[level] + 6
+def expected_chart_count(level: str, sole_department: bool = False) -> int:
+    # partners + treemap + export and import flows, plus the comparison flow diagrams
+    # (the region's and France's; France's only for the one department of an overseas
+    # region, whose region's diagrams are its own), plus section 6: evolution, partner
+    # groups, US products, specialisation and the export and import movers (every
+    # territory of the sample sells to the US).
+    compared = {"department": 2 if sole_department else 4, "region": 2, "country": 0}
+    return 4 + compared[level] + 6
 
 
 def test_every_chart_has_data(site: dict[str, Any], marts: dict[str, Any]) -> None:
+    sole = set(sole_department_regions(marts).values())
     for key, page in site["pages"].items():
         specs = page.chart_specs()
-        assert len(specs) == expected_chart_count(key[0]), key
+        assert len(specs) == expected_chart_count(key[0], key[1] in sole), key
         assert sorted(specs) == sorted(page.chart_divs), key
         for name, spec in specs.items():
             assert spec["data"], (key, name)
@@ -701,9 +711,12 @@ def test_chart_specs_are_valid_plotly_figures(site: dict[str, Any]) -> None:
 
 
 def test_flow_tables_sum_to_the_flow_totals(site: dict[str, Any], marts: dict[str, Any]) -> None:
+    sole = set(sole_department_regions(marts).values())
     for key, page in site["pages"].items():
         shown = [key]
-        if key[0] == "department":
+        if key[0] == "department" and key[1] in sole:
+            shown.append(("country", "FR"))
+        elif key[0] == "department":
             shown += [("region", marts["territories"][key]["region_code"]), ("country", "FR")]
         elif key[0] == "region":
             shown.append(("country", "FR"))
@@ -1012,3 +1025,189 @@ def test_sql_files_pass_sqlfluff(tmp_path: Path) -> None:
         for v in f["violations"]
     ]
     assert violations == []
+
+
+# --- page outline, framing, overseas regions and the treemap (issue #15) -----------------
+
+
+FR: Key = ("country", "FR")
+
+
+class Outline(HTMLParser):
+    """The contents entries (href, text) and each section's id and first h2, in page order."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.toc: list[tuple[str, str]] = []
+        self.sections: list[tuple[str, str]] = []
+        self.sole: list[str] = []
+        self._in_toc = False
+        self._text: list[str] | None = None
+        self._target: tuple[str, str] | None = None
+        self._section: str | None = None
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "nav" and a.get("aria-label") == "Sommaire":
+            self._in_toc = True
+        elif tag == "a" and self._in_toc:
+            self._target, self._text = ("toc", a.get("href") or ""), []
+        elif tag == "section" and a.get("id"):
+            self._section = a["id"]
+        elif tag == "h2" and self._section:
+            self._target, self._text = ("section", self._section), []
+            self._section = None
+        elif "data-sole-department" in a:
+            self._target, self._text = ("sole", tag), []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav":
+            self._in_toc = False
+        if self._target and self._text is not None:
+            kind, name = self._target
+            closing = {"toc": "a", "section": "h2"}.get(kind, name)
+            if tag == closing:
+                text = norm("".join(self._text))
+                if kind == "toc":
+                    self.toc.append((name.removeprefix("#"), text))
+                elif kind == "section":
+                    self.sections.append((name, text))
+                else:
+                    self.sole.append(text)
+                self._target, self._text = None, None
+
+    def handle_data(self, data: str) -> None:
+        if self._text is not None:
+            self._text.append(data)
+
+
+def test_contents_numbers_are_the_headings_numbers(site: dict[str, Any]) -> None:
+    """On every page (region and France included) the contents and the headings agree."""
+    for name, html in site["html"].items():
+        if name == "index.html":
+            continue
+        outline = Outline(html)
+        headings = dict(outline.sections)
+        assert outline.toc, name
+        for anchor, text in outline.toc:
+            assert headings.get(anchor) == text, (name, anchor, text, headings.get(anchor))
+        numbers = [int(m[1]) for _, text in outline.toc if (m := re.match(r"(\d+)\. ", text))]
+        assert numbers == list(range(1, len(numbers) + 1)), (name, numbers)
+        # every numbered heading of the page is in the contents
+        numbered = [s for s in outline.sections if re.match(r"\d+\. ", s[1])]
+        assert numbered == [entry for entry in outline.toc if re.match(r"\d+\. ", entry[1])]
+    for name, last in (("region-24.html", "Exposition et dépendance"), ("france.html", None)):
+        toc = Outline(site["html"][name]).toc
+        numbered = [text for _, text in toc if re.match(r"\d+\. ", text)]
+        assert numbered[-1] == f"{len(numbered)}. Exposition et dépendance", name
+        assert last is None or numbered[-2].endswith(("Départements de la région", "Régions"))
+    france = [text for _, text in Outline(site["html"]["france.html"]).toc]
+    assert "5. Régions" in france and "6. Exposition et dépendance" in france
+
+
+def test_pages_open_and_close_as_the_fiche_does(site: dict[str, Any]) -> None:
+    """Introduction, context and method note before the charts, practical information last."""
+    for key, page_name in ((("department", "45"), "departement-45.html"), (FR, "france.html")):
+        html = site["html"][page_name]
+        ids = [section for section, _ in Outline(html).sections]
+        opening = ["introduction", "contexte", "methode", "chiffres-cles", "balance"]
+        assert ids[:5] == opening, (key, ids[:6])
+        assert ids[-1] == "informations", key
+        text = html_lib.unescape(html)
+        intro = text[text.index('id="introduction"') : text.index('id="contexte"')]
+        assert "2023" in intro and "2027" in intro and "183" in intro
+        assert "synthétiques" in intro  # the sample is labelled in the framing too
+        context = text[text.index('id="contexte"') : text.index('id="methode"')]
+        assert "2 avril 2025" in context and "federalregister.gov" in context
+        practical = text[text.index('id="informations"') :]
+        assert "territoires-industrie@anct.gouv.fr" in practical
+
+
+def sole_department_regions(marts: dict[str, Any]) -> dict[str, str]:
+    """Region code -> its department's code, for the regions with a single department."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for (level, code), row in marts["territories"].items():
+        if level == "department":
+            members[row["region_code"]].append(code)
+    return {region: codes[0] for region, codes in members.items() if len(codes) == 1}
+
+
+def test_an_overseas_region_says_once_that_it_is_its_department(
+    site: dict[str, Any], marts: dict[str, Any]
+) -> None:
+    sole = sole_department_regions(marts)
+    # the five overseas departments, and Corsica (one department for the customs)
+    assert set(sole.values()) == {"971", "972", "973", "974", "976", "20"}
+    for region, department in sole.items():
+        region_page = Outline(site["html"][f"region-{region}.html"])
+        department_page = Outline(site["html"][f"departement-{department}.html"])
+        assert len(region_page.sole) == len(department_page.sole) == 1, region
+        department_name = marts["territories"][("department", department)]["territory_name"]
+        assert department_name in region_page.sole[0]
+        # nothing repeats the other page: no table of one department, no region diagrams
+        assert "members" not in {t.name for t in page_of(site, "region", region).tables}
+        page = page_of(site, "department", department)
+        assert [r[0]["text"] for r in page.table("comparison").body][1:] == ["France (pays)"]
+        assert not [t for t in page.tables if t.territory == f"region:{region}"], department
+        assert "export_share_of_region" not in page.figures
+    loiret = Outline(site["html"]["departement-45.html"])
+    assert loiret.sole == []
+
+
+def test_treemap_keeps_both_panels_in_place_with_their_totals(
+    site: dict[str, Any], marts: dict[str, Any]
+) -> None:
+    """Imports left, exports right, on every page; each panel titled with its total,
+    even a flow that is a sliver of the other (the smallest exports of the site)."""
+    shares = {}
+    for key, page in site["pages"].items():
+        level, code = key
+        spec = page.chart_specs()[f"chart-products-{level}-{code}".lower()]
+        balance = marts["balance"][key]
+        titles = spec["layout"]["annotations"]
+        assert [t["name"] for t in titles] == ["panel-import", "panel-export"], key
+        assert titles[0]["x"] < titles[1]["x"]
+        for title, column in zip(titles, ("imports_eur", "exports_eur"), strict=True):
+            assert fr_million(balance[column]) + " M€" in norm(title["text"]), key
+        traces = spec["data"]
+        assert [t["ids"][0] for t in traces] == ["import", "export"], key
+        assert traces[0]["domain"]["x"][1] < traces[1]["domain"]["x"][0]
+        assert traces[0]["domain"]["x"][1] - traces[0]["domain"]["x"][0] == pytest.approx(
+            traces[1]["domain"]["x"][1] - traces[1]["domain"]["x"][0]
+        )
+        total = balance["exports_eur"] + balance["imports_eur"]
+        shares[key] = balance["exports_eur"] / total
+    smallest = min(shares, key=shares.get)
+    assert shares[smallest] < Decimal("0.05"), (smallest, shares[smallest])
+
+
+def test_treemap_writes_a_label_in_every_large_box(site: dict[str, Any]) -> None:
+    """A product worth 5 % of its flow, or a family worth 10 %, is named in its box."""
+    for key in (("department", "45"), ("department", "976"), ("region", "24"), FR):
+        level, code = key
+        spec = page_of(site, *key).chart_specs()[f"chart-products-{level}-{code}".lower()]
+        for trace in spec["data"]:
+            by_id = dict(zip(trace["ids"], trace["values"], strict=True))
+            parents = dict(zip(trace["ids"], trace["parents"], strict=True))
+            totals: dict[str, float] = defaultdict(float)
+            for node, value in by_id.items():
+                while node:
+                    totals[node] += value
+                    node = parents[node]
+            flow_total = totals[trace["ids"][0]]
+            columns = ("ids", "labels", "text", "customdata")
+            boxes = zip(*(trace[column] for column in columns), strict=True)
+            for node, label, text, hover in boxes:
+                if "/a" not in node:
+                    continue  # the panel itself, titled above it
+                share = totals[node] / flow_total
+                # plotly writes a product's text in its box, and a family's label in its header
+                shown = html_lib.unescape(text if "/a129/" in node else label)
+                name = html_lib.unescape(re.match(r"<b>(.*?)</b>", hover)[1])
+                if share >= (0.05 if "/a129/" in node else 0.10):
+                    assert shown.startswith(name.split()[0]), (key, node, name, shown)
+            # wrapped to the box's width: a line holds more than two words when the box is wide
+            lines = [line for text in trace["text"] for line in text.split("<br>") if line]
+            assert any(len(line.split()) > 2 for line in lines), key

@@ -91,6 +91,8 @@ def marts(warehouse_file: Path) -> dict[str, Any]:
                 con,
                 f"select * from marts.territory_import_dependency where {where} and year = ? "
                 "and first_supplier_imports_eur > 0.5 * imports_eur "
+                # 0,05 M€ and more: what does not read "0,0" once rounded to the tenth
+                "and imports_eur >= 50000 "
                 "order by imports_eur desc, product_code limit 10",
                 one,
             ),
@@ -234,6 +236,41 @@ def test_loiret_concentration_and_dependency_equal_the_marts(
         assert shown[3].removesuffix(" UE") == row["first_supplier_name"]
         assert shown[4] == fr_percent(row["first_supplier_share"], 1)
         assert Decimal(repr(row["first_supplier_share"])) > Decimal("0.5")
+
+
+def test_no_dependency_table_lists_a_product_worth_nothing(
+    site: dict[str, Any], warehouse_file: Path
+) -> None:
+    """No row reads 0,0 M€; the rows left out for that are counted under the table."""
+    con = duckdb.connect(str(warehouse_file), read_only=True)
+    try:
+        small = {
+            (row["territory_level"], row["territory_code"]): row["n"]
+            for row in query(
+                con,
+                "select territory_level, territory_code, count(*) as n "
+                "from marts.territory_import_dependency "
+                "where year = (select max(year) from marts.territory_trade_balance) "
+                "and first_supplier_imports_eur > 0.5 * imports_eur "
+                "and round(imports_eur / 1e6, 1) = 0 group by all",
+            )
+        }
+    finally:
+        con.close()
+    assert small, "the sample has dependent products too small to list"
+    said = 0
+    for key, page in site["pages"].items():
+        if key == "index":
+            continue
+        tables = [t for t in page.tables if t.name == "import-dependency"]
+        for table in tables:
+            assert all(row[2]["text"] != "0,0" for row in table.body), key
+            footnote = " ".join(cell["text"] for row in table.foot for cell in row)
+            counted = re.search(r"(\d+) autres? produits? dépendants?", footnote)
+            if tables and table.body:
+                assert (int(counted[1]) if counted else 0) == small.get(key, 0), key
+                said += counted is not None
+    assert said, "some page says that it left small products out"
 
 
 def test_loiret_specialisation_equals_the_mart(site: dict[str, Any], marts: dict[str, Any]) -> None:
@@ -450,6 +487,19 @@ def test_index_ranking_view(site: dict[str, Any], marts: dict[str, Any]) -> None
     ]
     for button in menu:
         assert len(button["args"][0]["x"][0]) > 0
+    # A value is written outside its bar: left of a negative bar, where the department
+    # names are. Each view's axis keeps room beyond its bars on both sides (a tenth of
+    # the span at least: about 70 px on a 1 280 px page, more than a written value).
+    signs = set()
+    for button in menu:
+        values = button["args"][0]["x"][0]
+        low, high = button["args"][1]["xaxis.range"]
+        span = max([*values, 0]) - min([*values, 0])
+        assert high >= max(values) + span / 10, button["label"]
+        if min(values) < 0:
+            assert low <= min(values) - span / 10, button["label"]
+            signs.add("negative")
+    assert signs, "some indicator (the balance) has negative values"
 
 
 def test_index_table_heads_its_indicator_columns_with_the_seed_labels(

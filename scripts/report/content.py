@@ -19,6 +19,7 @@ from scripts.report.sections import (
     exposure,
     key_figures,
     members,
+    outline,
     partners,
     products,
     territoires,
@@ -39,6 +40,7 @@ from scripts.report.sections.flows import FlowBlock, FlowBlocks
 from scripts.report.sections.header import Period, Provenance, build_period, build_provenance
 from scripts.report.sections.key_figures import FigureNote, KeyFigures
 from scripts.report.sections.members import MemberRow
+from scripts.report.sections.outline import Outline
 from scripts.report.sections.partners import PartnerBalance
 from scripts.report.sections.products import ProductMix
 from scripts.report.sections.territoires import TERRITOIRES_INDUSTRIE_LIST, TerritoireIndustrie
@@ -58,6 +60,20 @@ class _Context:
 
 
 @dataclass(frozen=True)
+class SoleDepartment:
+    """A region of one department (overseas, and Corsica): the same figures on two pages.
+
+    Said once on both pages, which then leave out what would only repeat
+    them (the region in the department's comparison and shares, the
+    department table of the region's page).
+    """
+
+    department: str
+    region: str
+    other_url: str | None
+
+
+@dataclass(frozen=True)
 class TerritoryPage(_Context):
     """Everything templates/territory.html shows; the sections are None without data."""
 
@@ -74,6 +90,8 @@ class TerritoryPage(_Context):
     period: Period
     provenance: Provenance
     has_data: bool
+    outline: Outline
+    sole_department: SoleDepartment | None
     figures: KeyFigures | None = None
     partners: PartnerBalance | None = None
     products: ProductMix | None = None
@@ -106,6 +124,23 @@ class SiteContent:
         self.site = SiteView(data, frozenset(rendered))
         self.flows = FlowBlocks(self.site)
 
+    def sole_department(self, key: TerritoryKey) -> SoleDepartment | None:
+        """The region and its department when the region has only one (overseas, Corsica)."""
+        territory = self.data.territories[key]
+        if key[0] == "country" or territory["region_department_count"] != 1:
+            return None
+        region = ("region", territory["region_code"])
+        department = next(
+            other
+            for other, row in self.data.territories.items()
+            if other[0] == "department" and row["region_code"] == territory["region_code"]
+        )
+        return SoleDepartment(
+            department=self.site.name(department),
+            region=self.site.name(region),
+            other_url=self.site.link(region if key[0] == "department" else department),
+        )
+
     def _page_header(self, key: TerritoryKey, has_data: bool) -> dict[str, Any]:
         """The fields every territory page has, data or not."""
         territory = self.data.territories[key]
@@ -126,25 +161,33 @@ class SiteContent:
             "period": build_period(self.data),
             "provenance": build_provenance(self.data),
             "has_data": has_data,
+            "sole_department": self.sole_department(key),
         }
 
     def territory_page(self, key: TerritoryKey) -> TerritoryPage:
         """The sections of one territory's page, in page order."""
         row = self.data.key_figures.get(key)
         header = self._page_header(key, row is not None)
+        sole = header["sole_department"] is not None
         if row is None:
-            return TerritoryPage(**header)
-        figures = key_figures.build(key, row, self.data.year)
-        others = comparison.compared_with(key, self.data.territories[key]["region_code"])
+            return TerritoryPage(**header, outline=outline.build(key[0], False, None, False))
+        figures = key_figures.build(key, row, self.data.year, with_region=not sole)
+        others = comparison.compared_with(
+            key, self.data.territories[key]["region_code"], with_region=not sole
+        )
+        member_rows = [] if sole else members.build(self.site, key)
         return TerritoryPage(
             **header,
+            outline=outline.build(
+                key[0], True, comparison.compared_words(others), bool(member_rows)
+            ),
             figures=figures,
             partners=partners.build(self.site, key),
             products=products.build(self.site, key, row),
             flows={flow: self.flows.get(key, flow, compact=False) for flow in FLOWS},
             shares=figures.shares(),
             comparison=comparison.build(self.site, self.flows, key, others),
-            members=members.build(self.site, key),
+            members=member_rows,
             exposure=exposure.build(self.site, key),
         )
 

@@ -46,15 +46,29 @@ class Comparison:
     flows: list[ComparisonFlows]
 
 
-def compared_with(key: TerritoryKey, region_code: str) -> list[TerritoryKey]:
+def compared_with(
+    key: TerritoryKey, region_code: str, with_region: bool = True
+) -> list[TerritoryKey]:
     """What a territory is compared with: a department with its region and France, a region
-    with France, France with nothing."""
+    with France, France with nothing.
+
+    ``with_region`` False leaves the region out: the one department of a
+    region (overseas, Corsica) has the region's very figures, and its diagrams would
+    only repeat the department's.
+    """
     level = key[0]
-    if level == "department":
+    if level == "department" and with_region:
         return [("region", region_code), FRANCE]
-    if level == "region":
+    if level in ("department", "region"):
         return [FRANCE]
     return []
+
+
+def compared_words(others: Sequence[TerritoryKey]) -> str | None:
+    """What the section's title says the territory is compared with, None for nothing."""
+    if not others:
+        return None
+    return "la région et la France" if len(others) == 2 else "la France"
 
 
 def _rows(site: SiteView, keys: Sequence[TerritoryKey]) -> list[ComparisonRow]:

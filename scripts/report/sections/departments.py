@@ -189,6 +189,18 @@ def _arrays(bars: Sequence[Bar]) -> tuple[list[str], list[float], list[str]]:
     )
 
 
+def _x_range(values: Sequence[float]) -> list[float]:
+    """The value axis with room for the written values beyond both ends of the bars.
+
+    A value is written outside its bar: left of a negative bar, where it
+    would cover the department names if the axis stopped at the bar's end.
+    A quarter of the span is kept free on each side that has bars.
+    """
+    low, high = min([0.0, *values]), max([0.0, *values])
+    room = (high - low or 1.0) * 0.25
+    return [low - room if low < 0 else 0.0, high + room]
+
+
 def _menu(indicators: Sequence[tuple[str, list[Bar]]]) -> Spec:
     """Plotly's own dropdown (updatemenus): it swaps the bars without any script of ours."""
     buttons = []
@@ -202,7 +214,7 @@ def _menu(indicators: Sequence[tuple[str, list[Bar]]]) -> Spec:
                 "method": "update",
                 "args": [
                     {"x": [values], "y": [labels], "text": [texts]},
-                    {"yaxis.categoryarray": labels},
+                    {"yaxis.categoryarray": labels, "xaxis.range": _x_range(values)},
                 ],
             }
         )
@@ -232,7 +244,7 @@ def ranking_chart(indicators: Sequence[tuple[str, list[Bar]]]) -> Spec:
     layout.update(
         {
             "bargap": 0.2,
-            "xaxis": {**charts.AXIS, "side": "top"},
+            "xaxis": {**charts.AXIS, "side": "top", "range": _x_range(values)},
             "yaxis": {
                 "type": "category",
                 "categoryorder": "array",

@@ -36,9 +36,20 @@ class Exposure:
     us: UsProducts
     concentration: list[ConcentrationRow]
     dependency: list[DependencyRow]
+    dependency_left_out: int
     specialisation: Specialisation | None
     movers: list[MoverHorizon]
     rankings: list[RankingRow]
+
+
+def _small_dependent_products(site: SiteView, key: TerritoryKey) -> int:
+    """How many dependent products import_dependency.sql left out as worth 0,0 M€ once rounded.
+
+    The query counts them on each row it returns; with no row, none is
+    listed and the template's sentence says the threshold instead.
+    """
+    rows = site.data.import_dependency.get(key, [])
+    return rows[0]["small_products_left_out"] if rows else 0
 
 
 def build(site: SiteView, key: TerritoryKey) -> Exposure:
@@ -50,6 +61,7 @@ def build(site: SiteView, key: TerritoryKey) -> Exposure:
         us=partner_groups.build_us(site, key, groups.us if groups else None),
         concentration=concentration.build_concentration(site, key),
         dependency=concentration.build_dependency(site, key),
+        dependency_left_out=_small_dependent_products(site, key),
         specialisation=specialisation.build(site, key),
         movers=movers.build(site, key),
         rankings=rankings.build(site, key),

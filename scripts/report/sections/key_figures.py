@@ -72,11 +72,11 @@ class KeyFigures:
         }
 
 
-def _share_notes(level: str, flow: str, row: Row) -> list[FigureNote]:
-    """Share of the region (departments) and of France (departments and regions)."""
+def _share_notes(level: str, flow: str, row: Row, with_region: bool) -> list[FigureNote]:
+    """Share of the region (departments, unless the region has no other) and of France."""
     notes = []
     words = charts.FLOW_WORDS[flow]
-    if level == "department":
+    if level == "department" and with_region:
         region = f"de la région {row['region_name']}" if row.get("region_name") else ""
         notes.append(
             FigureNote(
@@ -98,9 +98,9 @@ def _share_notes(level: str, flow: str, row: Row) -> list[FigureNote]:
     return notes
 
 
-def _flow_figure(level: str, flow: str, row: Row, previous: int) -> FlowFigure:
+def _flow_figure(level: str, flow: str, row: Row, previous: int, with_region: bool) -> FlowFigure:
     plural = "exports" if flow == "export" else "imports"
-    notes = _share_notes(level, flow, row)
+    notes = _share_notes(level, flow, row, with_region)
     change = row[f"{plural}_change_ratio"]
     if change is not None:
         before = fmt.million_eur_with_unit(row[f"{plural}_previous_year_eur"])
@@ -120,8 +120,12 @@ def _flow_figure(level: str, flow: str, row: Row, previous: int) -> FlowFigure:
     )
 
 
-def build(key: TerritoryKey, row: Row, year: int) -> KeyFigures:
-    """The headline figures of a territory (its key_figures row) for ``year``."""
+def build(key: TerritoryKey, row: Row, year: int, with_region: bool = True) -> KeyFigures:
+    """The headline figures of a territory (its key_figures row) for ``year``.
+
+    ``with_region`` False drops the share of the region, always 100 % for
+    the one department of a region (overseas, Corsica).
+    """
     previous = year - 1
     balance_notes = []
     if row["balance_change_eur"] is not None:
@@ -135,7 +139,7 @@ def build(key: TerritoryKey, row: Row, year: int) -> KeyFigures:
         )
     coverage = row["coverage_ratio"]
     return KeyFigures(
-        flows=[_flow_figure(key[0], flow, row, previous) for flow in FLOWS],
+        flows=[_flow_figure(key[0], flow, row, previous, with_region) for flow in FLOWS],
         balance=BalanceFigure(
             id="balance",
             label="Solde commercial",

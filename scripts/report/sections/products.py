@@ -15,8 +15,20 @@ from scripts.report import formatting as fmt
 from scripts.report.charts import Spec, escape, million
 from scripts.report.queries import Row, TerritoryKey
 from scripts.report.sections.common import Chart, Money, SiteView
+from scripts.report.sections.treemap_layout import (
+    CHAR_WIDTH,
+    TEXT_MARGIN,
+    Box,
+    Padding,
+    smallest_boxes,
+    tile_text,
+    wrap_to,
+)
 
 TOP_PRODUCTS_IN_TABLE = 15
+# The treemap's panels, left to right, on every page: imports, then exports (the order
+# of the fiche's legend and of the partner chart, imports left of exports).
+PANELS = ("import", "export")
 
 
 @dataclass(frozen=True)
@@ -115,17 +127,27 @@ def build(site: SiteView, key: TerritoryKey, totals: Row) -> ProductMix | None:
             f"Produits importés (en bleu) et exportés (en violet) par {site.name(key)} : "
             "surfaces proportionnelles aux montants."
         ),
-        spec=product_treemap(rows, flow_totals, site.data.year),
+        spec=product_treemap(rows, flow_totals),
     )
-    tables = [_flow_table(rows, flow, flow_totals[flow]) for flow in ("import", "export")]
+    tables = [_flow_table(rows, flow, flow_totals[flow]) for flow in PANELS]
     return ProductMix(chart=chart, tables=tables)
 
 
 # --- chart ----------------------------------------------------------------------------------
 
+CHART_HEIGHT = 620
+PANEL_GAP = 0.02  # of the chart's width, between the two panels
+PANEL_TOP = 0.94  # of the chart's height; the panel titles (flow and total) sit above
+# The trace's paddings in px: between boxes, and around a family's boxes (its title on top).
+PADDING = Padding(inner=3.0, top=20.0, side=3.0)
+# Panel sizes (px) the labels are fitted to: half of the chart on a 1 120 px wide page.
+# Narrower (print, phone), the boxes are laid out anew and plotly shrinks each label to
+# its box, hiding it below the minimum size: the figures stay in the tables.
+PANEL_SIZES = ((523.0, 579.0),)
+
 
 class _Tiles:
-    """The parallel arrays of a treemap trace, filled one tile at a time."""
+    """The parallel arrays of one flow's treemap trace, filled one box at a time."""
 
     def __init__(self) -> None:
         self.ids: list[str] = []
@@ -137,85 +159,90 @@ class _Tiles:
         self.colors: list[str] = []
         self.text_colors: list[str] = []
 
-    def add(
-        self,
-        node_id: str,
-        label: str,
-        parent: str,
-        value: float,
-        text: str,
-        hover: str,
-        color: str,
-        text_color: str,
-    ) -> None:
+    def add(self, node: tuple[str, str, str, float], text: str, hover: str, colors: tuple) -> None:
+        """``node`` is (id, label, parent id, value); ``colors`` (fill, text)."""
+        node_id, label, parent, value = node
         self.ids.append(node_id)
         self.labels.append(label)
         self.parents.append(parent)
         self.values.append(value)
         self.texts.append(text)
         self.hovers.append(hover)
-        self.colors.append(color)
-        self.text_colors.append(text_color)
+        self.colors.append(colors[0])
+        self.text_colors.append(colors[1])
 
 
-def _add_flow(tiles: _Tiles, rows: Sequence[Row], flow: str, total: Decimal) -> None:
-    """One flow's frame, its A38 families as frames and its A129 products as tiles."""
+def _tree(rows: Sequence[Row], flow: str) -> tuple[Box, dict[str, str]]:
+    """The flow's boxes as plotly will nest them, and each product's parent box id."""
+    root = Box(flow, 0.0)
+    frames = {
+        row["product_code"]: Box(f"{flow}/a38/{row['product_code']}", 0.0)
+        for row in rows
+        if row["product_level"] == "a38"
+    }
+    root.children.extend(frames.values())
+    parents = {}
+    for row in rows:
+        if row["product_level"] == "a129" and row["value_eur"] > 0:
+            frame = frames.get(row["parent_product_code"], root)
+            box = Box(f"{flow}/a129/{row['product_code']}", million(row["value_eur"]))
+            frame.children.append(box)
+            parents[box.id] = frame.id
+    return root, parents
+
+
+def _text(lines: Sequence[str]) -> str:
+    return "<br>".join(escape(line) for line in lines)
+
+
+def _flow_trace(rows: Sequence[Row], flow: str, total: Decimal, domain: list[float]) -> Spec:
+    """One flow's panel: its families (A38) as frames, its products (A129) as boxes.
+
+    Each box's label is fitted to the size plotly will give it (see
+    :mod:`treemap_layout`); the tooltip always holds the full label.
+    """
     color, tint = (
         (charts.EXPORT_COLOR, charts.EXPORT_TINT)
         if flow == "export"
         else (charts.IMPORT_COLOR, charts.IMPORT_TINT)
     )
     words = charts.FLOW_WORDS[flow]
-    flow_text = escape(f"{words.capitalize()}\u00a0: {fmt.million_eur_with_unit(total)}")
-    tiles.add(flow, flow_text, "total", 0.0, f"<b>{flow_text}</b>", flow_text, "#ffffff", color)
-    groups = {row["product_code"] for row in rows if row["product_level"] == "a38"}
-    add = tiles.add
+    root, parents = _tree(rows, flow)
+    sizes = smallest_boxes(root, PANEL_SIZES, PADDING)
+    tiles = _Tiles()
+    title = f"{words.capitalize()}\u00a0: {fmt.million_eur_with_unit(total)}"
+    # the panel's title is written above it (an annotation): its own header stays empty
+    tiles.add((flow, "", "", 0.0), "", escape(title), ("#ffffff", color))
     for row in rows:
-        label, code = escape(row["product_label"]), escape(row["product_code"])
+        level, code = row["product_level"], row["product_code"]
+        node_id = f"{flow}/{level}/{code}"
+        if node_id not in sizes:
+            continue  # a product worth nothing: no box
+        label, share = row["product_label"], fmt.percent(row["share_of_flow"])
         amount = fmt.million_eur_with_unit(row["value_eur"])
-        share = fmt.percent(row["share_of_flow"])
         hover = (
-            f"<b>{label}</b> ({row['product_level'].upper()} {code})<br>"
+            f"<b>{escape(label)}</b> ({level.upper()} {escape(code)})<br>"
             f"{amount}, {share} des {words}"
         )
-        if row["product_level"] == "a38":
-            node_id = f"{flow}/a38/{row['product_code']}"
-            add(node_id, label, flow, 0.0, f"{label} ({share})", hover, tint, charts.TEXT_COLOR)
-        elif row["value_eur"] > 0:
-            parent = row["parent_product_code"]
-            lines = [escape(line) for line in charts.wrap(row["product_label"], 15, 4)]
-            add(
-                f"{flow}/a129/{row['product_code']}",
-                label,
-                f"{flow}/a38/{parent}" if parent in groups else flow,
-                million(row["value_eur"]),
-                "<br>".join([*lines, amount, share]),
-                hover,
-                color,
-                "#ffffff",
-            )
+        width, height = sizes[node_id]
+        if level == "a38":
+            columns = int((width - TEXT_MARGIN) // CHAR_WIDTH)
+            lines = wrap_to(f"{label} ({share})", columns, 1) or wrap_to(label, columns, 1)
+            # plotly writes a frame's label, not its text, in the frame's header
+            node, colors = (node_id, _text(lines), flow, 0.0), (tint, charts.TEXT_COLOR)
+        else:
+            lines = tile_text(label, [amount, share], width, height)
+            node = (node_id, escape(label), parents[node_id], million(row["value_eur"]))
+            colors = (color, "#ffffff")
+        tiles.add(node, _text(lines), hover, colors)
+    return _trace_spec(tiles, domain)
 
 
-def product_treemap(products: Sequence[Row], totals: dict[str, Decimal], year: int) -> Spec:
-    """One treemap of both flows: imports (blue) and exports (violet) side by side.
-
-    Each flow is a frame whose area is its total, so the relative size of the
-    blue and violet areas shows the overall balance; inside, the A38 product
-    families are frames and the A129 products are the tiles. Tile areas are the
-    A129 values: ``branchvalues`` "remainder" with zero-valued frames makes a
-    frame's area exactly the sum of its products, so float rounding can never
-    make plotly drop a frame.
-    """
-    total_text = fmt.million_eur_with_unit(sum(totals.values(), Decimal(0)))
-    root_label = escape(f"Échanges {year} (importations + exportations)\u00a0: {total_text}")
-    tiles = _Tiles()
-    tiles.add("total", root_label, "", 0.0, root_label, root_label, "#ffffff", charts.TEXT_COLOR)
-    for flow in ("import", "export"):
-        rows = [row for row in products if row["flow"] == flow]
-        if rows:
-            _add_flow(tiles, rows, flow, totals[flow])
-    trace = {
+def _trace_spec(tiles: _Tiles, domain: list[float]) -> Spec:
+    """A flow's boxes as a plotly treemap trace placed in its panel."""
+    return {
         "type": "treemap",
+        "domain": {"x": domain, "y": [0.0, PANEL_TOP]},
         "ids": tiles.ids,
         "labels": tiles.labels,
         "parents": tiles.parents,
@@ -223,15 +250,61 @@ def product_treemap(products: Sequence[Row], totals: dict[str, Decimal], year: i
         "branchvalues": "remainder",
         "text": tiles.texts,
         "texttemplate": "%{text}",
+        "textposition": "top left",
         "customdata": tiles.hovers,
         "hovertemplate": "%{customdata}<extra></extra>",
-        "marker": {"colors": tiles.colors, "line": {"color": "#ffffff", "width": 1.5}},
-        "tiling": {"pad": 3},
+        "marker": {
+            "colors": tiles.colors,
+            "line": {"color": "#ffffff", "width": 1.5},
+            "pad": {"t": PADDING.top, "l": PADDING.side, "r": PADDING.side, "b": PADDING.side},
+        },
+        "tiling": {"pad": PADDING.inner},
         "pathbar": {"visible": False},
         "insidetextfont": {"color": tiles.text_colors, "size": 12},
         "outsidetextfont": {"color": charts.TEXT_COLOR, "size": 12},
         "sort": True,
     }
-    layout = charts.base_layout(620, {"l": 2, "r": 2, "t": 2, "b": 2})
+
+
+def product_treemap(products: Sequence[Row], totals: dict[str, Decimal]) -> Spec:
+    """Two treemap panels side by side: imports (blue) on the left, exports (violet) right.
+
+    Each panel fills its half of the chart with its own flow, as the fiche
+    does: a box's area is the product's weight in that flow, so a small flow
+    (an overseas department's exports) still gets a readable panel. The two
+    totals are written above the panels, where the reader compares them;
+    a flow with no product keeps its title and says so. Box areas are the
+    A129 values: ``branchvalues`` "remainder" with zero-valued frames makes a
+    frame exactly the sum of its products, so float rounding can never make
+    plotly drop one.
+    """
+    width = (1 - PANEL_GAP) / 2
+    traces, titles = [], []
+    for index, flow in enumerate(PANELS):
+        domain = [index * (width + PANEL_GAP), index * (width + PANEL_GAP) + width]
+        rows = [row for row in products if row["flow"] == flow]
+        words = charts.FLOW_WORDS[flow]
+        title = f"<b>{words.capitalize()}\u00a0: {fmt.million_eur_with_unit(totals[flow])}</b>"
+        if any(row["value_eur"] > 0 for row in rows):
+            traces.append(_flow_trace(rows, flow, totals[flow], domain))
+        else:
+            title += f"<br>aucun bien {'exporté' if flow == 'export' else 'importé'}"
+        color = charts.EXPORT_COLOR if flow == "export" else charts.IMPORT_COLOR
+        titles.append(
+            {
+                "text": title,
+                "x": sum(domain) / 2,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 14, "color": color},
+                "name": f"panel-{flow}",
+            }
+        )
+    layout = charts.base_layout(CHART_HEIGHT, {"l": 2, "r": 2, "t": 2, "b": 2})
     layout["uniformtext"] = {"minsize": 10, "mode": "hide"}
-    return {"data": [trace], "layout": layout}
+    layout["annotations"] = titles
+    return {"data": traces, "layout": layout}
