@@ -345,6 +345,16 @@ def test_loiret_ranks_equal_the_mart(site: dict[str, Any], marts: dict[str, Any]
     assert shown["Exportations"][2] == rank_of(exports["rank_among_departments"], 101)
 
 
+def test_a_department_alone_in_its_region_has_no_regional_rank(site: dict[str, Any]) -> None:
+    # La Réunion is its region's one department: a rank "1 / 1" would say nothing
+    reunion = site["pages"][("department", "974")].table("rankings")
+    loiret = site["pages"][LOIRET].table("rankings")
+    assert reunion.body and {len(row) for row in reunion.body} == {3}
+    assert {len(row) for row in loiret.body} == {4}
+    html = (site["out"] / "departement-974.html").read_text(encoding="utf-8")
+    assert "Rang dans la région" not in html and "pas de rang régional" in html
+
+
 def seeded_indicators() -> list[dict[str, str]]:
     """The indicators seed as written, in its display order."""
     with SEED.open(encoding="utf-8", newline="") as handle:
