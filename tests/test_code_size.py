@@ -20,20 +20,17 @@ SCRIPTS = PROJECT_DIR / "scripts"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 NOT_YET_CUT = (
-    "outside the renderer; not cut yet (issue #14 stays open for it): the loader and the "
+    "outside the renderer and the loader; not cut yet (issue #14 stays open for it): the "
     "sample generator grew with the hostile-input and removal checks of #16 and #18"
 )
 # path relative to scripts/ -> (lines today, reason)
 LONG_MODULES: dict[str, tuple[int, str]] = {
     "sample/generate.py": (1030, NOT_YET_CUT),
-    "ingest/download.py": (664, NOT_YET_CUT),
     "reference/seeds.py": (653, NOT_YET_CUT),
-    "ingest/layout.py": (458, NOT_YET_CUT),
 }
 # "path:function" -> (lines today, reason)
 LONG_FUNCTIONS: dict[str, tuple[int, str]] = {
     "sample/generate.py:write_sample": (72, NOT_YET_CUT),
-    "ingest/download.py:main": (69, NOT_YET_CUT),
 }
 
 

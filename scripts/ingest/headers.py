@@ -9,11 +9,36 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 
 from scripts.ingest import layout as raw_layout
-from scripts.ingest.layout import Layout, normalise_header
+from scripts.ingest.layout import Layout
 from scripts.ingest.sources import RawInputError, RawInputProblem, SourceFile, refuse
 from scripts.ingest.text import detect_separator
+
+#: What a cross table's file name may tell: department, flow and year.
+CROSS_FILE_NAME = re.compile(
+    r"(?P<department>2A|2B|97[1-6]|\d{2})[_-](?P<flow>export|import|exp|imp|E|I)[_-]"
+    r"(?P<year>(?:19|20)\d{2})",
+    re.IGNORECASE,
+)
+
+
+def normalise_header(name: str) -> str:
+    """A header as layouts compare it: no accents, lower case, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("\ufeff", ""))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.strip().strip('"').lower().split())
+
+
+def unit_from_header(header: str) -> str | None:
+    """'keur' or 'eur' when a value column's header states its unit."""
+    text = normalise_header(header)
+    if "milliers" in text or "k€" in text or "keur" in text:
+        return "keur"
+    if "euro" in text or "€" in text:
+        return "eur"
+    return None
 
 
 def read_header(source: SourceFile) -> tuple[list[str], str]:
@@ -117,7 +142,7 @@ def file_year(label: str) -> str | None:
 
 def names_from_file(label: str) -> dict[str, str]:
     """Department, flow (E/I) and year a cross table's file name states, if any."""
-    found = raw_layout.CROSS_FILE_NAME.search(label.rsplit("!", 1)[-1])
+    found = CROSS_FILE_NAME.search(label.rsplit("!", 1)[-1])
     if not found:
         return {}
     flow = found.group("flow").upper()[0]

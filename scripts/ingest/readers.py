@@ -15,13 +15,19 @@ import re
 import duckdb
 
 from scripts.ingest import layout as raw_layout
-from scripts.ingest.headers import file_year, names_from_file, read_header, recognise
+from scripts.ingest.headers import (
+    file_year,
+    names_from_file,
+    normalise_header,
+    read_header,
+    recognise,
+    unit_from_header,
+)
 from scripts.ingest.layout import (
     LABEL_COLUMNS,
     NATIONAL_COLUMNS,
     RAW_COLUMNS,
     Layout,
-    normalise_header,
 )
 from scripts.ingest.sources import RawInputError, RawInputProblem, SourceFile, refuse
 
@@ -77,7 +83,7 @@ def _scan(
 def _unit(layout: Layout, header: list[str], positions: dict[str, int], default_unit: str) -> str:
     """The value header's unit, else the layout's own (declarations: euros), else the default."""
     if "value" in positions:
-        stated = raw_layout.unit_from_header(header[positions["value"]])
+        stated = unit_from_header(header[positions["value"]])
         if stated:
             return stated
     return layout.unit or default_unit
