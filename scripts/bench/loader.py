@@ -66,7 +66,8 @@ def throughput(work: Path, first: int, last: int, detail: float) -> dict[str, ob
     printed: list[str] = []
     load = run_stage([PY, "-m", "scripts.ingest.load", "--raw-dir", str(raw), "--warehouse",
                       str(warehouse)], output=printed)  # fmt: skip
-    phases = json.loads(printed[0].split("seconds: ", 1)[1].splitlines()[0])
+    said = dict(line.split(": ", 1) for line in printed[0].splitlines() if "seconds: " in line)
+    phases, phases_cpu = json.loads(said["seconds"]), json.loads(said["cpu seconds"])
     with duckdb.connect(str(warehouse), read_only=True) as con:
         lines = int(con.execute("select sum(rows_read) from raw.load_audit").fetchone()[0])
     data_files = [str(p) for p in _extract(raw, work / "unzipped")]
@@ -75,7 +76,7 @@ def throughput(work: Path, first: int, last: int, detail: float) -> dict[str, ob
                       *data_files], output=printed)  # fmt: skip
     return {
         "years": f"{first}-{last}", "detail": detail, "raw_lines": lines,
-        "load": asdict(load), "phases_s": phases,
+        "load": asdict(load), "phases_s": phases, "phases_cpu_s": phases_cpu,
         "lines_per_s": lines / load.wall_s, "bare": json.loads(printed[0]),
         "bare_peak_rss_mib": bare.peak_rss_mib,
     }  # fmt: skip

@@ -143,7 +143,10 @@ def _loader(results: Results) -> list[str]:
         f"x{loader['detail']:g})", "",
         f"End to end {load['wall_s']:.1f} s ({loader['lines_per_s']:,.0f} lines a second), "
         f"{load['cpu_s']:.1f} s of CPU, peak {load['peak_rss_mib']:.0f} MiB. Its phases: "
-        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items()) + ". "
+        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items()) + "; in CPU "
+        "seconds (DuckDB's threads included; the wall times wait for a core on a busy machine): "
+        + ", ".join(f"{name} {seconds:.1f}" for name, seconds in loader.get("phases_cpu_s", {})
+                    .items()) + f", {loader['raw_lines'] / load['cpu_s']:,.0f} lines a CPU second. "
         f"DuckDB alone on the same lines: {bare['count_s']:.1f} s to read and count them "
         f"({loader['raw_lines'] / bare['count_s']:,.0f} a second), {bare['copy_s']:.1f} s to "
         f"read and store them in a new file. The loader's checks, lineage, audit and atomic "
