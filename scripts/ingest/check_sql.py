@@ -37,6 +37,21 @@ def decimal_text(column: str) -> str:
             f"chr(8239), ''), ',', '.')")  # fmt: skip
 
 
+def is_number(column: str) -> str:
+    """SQL: the field is a non-negative number with at most 3 decimals once normalised
+    (``NUMBER`` after ``decimal_text``); false when it is NULL.
+
+    Why a CASE: plain digits, nearly every published value, are recognised on
+    the field as it is, and only the others pay for the normalisation's four
+    replacements (DuckDB evaluates a CASE's ``else`` for the rows that reach
+    it: a fifth of the CPU on the regional file). Plain digits are unchanged by
+    the normalisation and match ``NUMBER``, so the answer is the same.
+    """
+    normalised_number = f"regexp_full_match({decimal_text(column)}, '{NUMBER}')"
+    return (f"case when regexp_full_match({column}, '[0-9]+') then true "
+            f"else coalesce({normalised_number}, false) end")  # fmt: skip
+
+
 #: A month as declaration files may write it: 1 to 12, with or without a leading zero.
 MONTH = "0?[1-9]|1[0-2]"
 #: A declaration line number: a positive integer.

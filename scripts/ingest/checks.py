@@ -31,12 +31,12 @@ from scripts.ingest.check_sql import (
     LINE_NUMBER,
     MONTH,
     NATIONAL_PERIOD,
-    NUMBER,
     TRADE_PERIOD,
     ambiguous_comma,
     decimal_comma,
     decimal_text,
     department_normalised,
+    is_number,
     key_expression,
     layouts_declaring,
     normalised,
@@ -101,11 +101,11 @@ def _common_checks(table: str, period: tuple[str, str]) -> list[str]:
         f"""select source_file, source_line, {published_column("value")},
         'value ' || {quoted("value")} || ' is not a non-negative number with at most 3 decimals'
     from {table}
-    where not coalesce(regexp_full_match({decimal_text("value")}, '{NUMBER}'), false)""",
+    where not {is_number("value")}""",
         f"""select source_file, source_line, {published_column("mass_kg")},
         'mass ' || {quoted("mass_kg")} || ' is not a non-negative number of kilograms'
     from {table} where mass_kg is not null
-        and not coalesce(regexp_full_match({decimal_text("mass_kg")}, '{NUMBER}'), false)""",
+        and not {is_number("mass_kg")}""",
         *_convention_checks(table, "value", "value"),
         *_convention_checks(table, "mass_kg", "mass"),
     ]
@@ -119,7 +119,7 @@ def _convention_checks(table: str, column: str, noun: str) -> list[str]:
     line of its file (``decimal_comma_files``) shows that commas mark decimals.
     Only well-formed numbers are judged here: the others already have a problem.
     """
-    well_formed = f"coalesce(regexp_full_match({decimal_text(column)}, '{NUMBER}'), false)"
+    well_formed = is_number(column)
     return [
         f"""select source_file, source_line, {published_column(column)},
         '{noun} ' || {quoted(column)} || ' is not a whole number, and the ' || layout
