@@ -39,7 +39,8 @@ def _results() -> dict[str, Any]:
 
 def test_the_slope_is_per_additional_year_and_million_rows() -> None:
     one, ten = _size("2024-2024", 1_000_000, 30.0), _size("2015-2024", 10_000_000, 120.0)
-    assert slope(one, ten) == {"s_per_year": 10.0, "s_per_million_rows": 10.0}
+    assert slope(one, ten) == {"s_per_year": 10.0, "s_per_million_rows": 10.0,
+                               "cpu_s_per_year": 10.0, "cpu_s_per_million_rows": 10.0}
 
 
 def test_targets_say_which_are_met() -> None:
@@ -54,7 +55,16 @@ def test_a_missed_target_is_said_plainly_with_its_measure() -> None:
     text = markdown({**_results(), "targets": targets(_results())})
     main = "| main command on the 5-year sample, set-up excluded (s) | 80.00 | < 60 | **no** |"
     assert main in text
-    assert text.count("Missed: ") == 1
+    assert text.count("Missed or not established: ") == 1
     # the gap's steps add up from the baseline to dbt's time: 3 + 2 + 2 + 2 = 9
     assert "+2.0 s: the models compute more" in text
     assert "+2.0 s: dbt's cost per model" in text
+
+
+def test_a_ratio_timed_under_different_loads_is_not_shown_met() -> None:
+    results = _results()
+    results["gap"] = {**results["gap"], "baseline_s": 6.0, "ratio_not_established": True}
+    rows = {row["target"]: row["met"] for row in targets(results)}
+    assert rows["dbt model time of the fiche's marts / hand-written DuckDB"] is None  # 9 / 6
+    text = markdown({**results, "targets": targets(results)})
+    assert "| 1.50 | <= 2 | **not established** |" in text
