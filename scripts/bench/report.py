@@ -77,7 +77,7 @@ def targets(results: Results) -> list[dict[str, object]]:
         years = int(inc["years"][-4:]) - int(inc["years"][:4])
         rows.append((f"adding one year to {years} / full rebuild (wall)", share, "< 0.20",
                      share < 0.2))  # fmt: skip
-    dense = results.get("dense")
+    dense = results.get("dense") or (loader and {**loader, "raw_rows": loader["raw_lines"]})
     if dense:
         per_year = dense["raw_rows"] / (1 + int(dense["years"][-4:]) - int(dense["years"][:4]))
         rows.append(
@@ -193,7 +193,11 @@ def _loader(results: Results) -> list[str]:
         f"({loader['raw_lines'] / bare['count_s']:,.0f} a second), {bare['copy_s']:.1f} s to "
         f"read and store them in a new file. The loader's checks, lineage, audit and atomic "
         f"publication cost {checks:.1f} s on top of reading and storing "
-        f"({load['wall_s'] / bare['copy_s']:.1f} times the bare copy).",
+        f"({load['wall_s'] / bare['copy_s']:.1f} times the bare copy)" + (
+            f"; in CPU seconds {bare['count_cpu_s']:.1f} to count, {bare['copy_cpu_s']:.1f} to "
+            f"store, against the loader's {load['cpu_s']:.1f} "
+            f"({load['cpu_s'] / bare['copy_cpu_s']:.1f} times the bare copy)."
+            if "copy_cpu_s" in bare else "."),
     ]  # fmt: skip
 
 
