@@ -16,7 +16,7 @@ import jinja2
 import pytest
 import yaml
 
-from scripts.ingest import checks
+from scripts.ingest import check_sql
 from scripts.paths import PROJECT_DIR
 
 #: Published code -> the code the warehouse keys on, as INSEE and the customs write them.
@@ -71,9 +71,9 @@ def _applied(sql: str, codes: list[str | None]) -> list[str | None]:
 @pytest.mark.parametrize(
     ("macro", "python_sql", "cases"),
     [
-        ("normalize_department_code", checks._department_normalised("code"), DEPARTMENT_CASES),
-        ("normalize_code", checks._normalised("code"), PRODUCT_AND_COUNTRY_CASES),
-        ("decimal_text", checks.decimal_text("code"), NUMBER_CASES),
+        ("normalize_department_code", check_sql.department_normalised("code"), DEPARTMENT_CASES),
+        ("normalize_code", check_sql.normalised("code"), PRODUCT_AND_COUNTRY_CASES),
+        ("decimal_text", check_sql.decimal_text("code"), NUMBER_CASES),
     ],
 )
 def test_staging_and_the_checks_read_codes_alike(

@@ -112,17 +112,46 @@ left join totals as r
     on r.territory_level = 'region' and r.territory_code = d.region_code and r.year = t.year
 left join totals as f on f.territory_level = 'country' and f.year = t.year;
 
+-- Partner codes that are not countries (country_group 'special' in the
+-- countries seed: not determined, secret, stores...), as the code means in each
+-- year (the period valid in the year that starts last): never ranked, and a
+-- node of their own in the flow links.
+create or replace temp table baseline_country_groups as
+select year, country_code, country_group
+from (
+    select y.year, c.country_code, c.country_group,
+        row_number() over (
+            partition by y.year, c.country_code order by cast(c.valid_from as integer) desc
+        ) as period_rank
+    from (select distinct year from baseline_cells) as y
+    join read_csv($countries, all_varchar = true) as c
+        on cast(c.valid_from as integer) <= y.year * 100 + 12
+        and cast(c.valid_to as integer) >= y.year * 100 + 1
+)
+where period_rank = 1;
+
 create or replace temp table baseline_partners as
-select territory_level, territory_code, year, country_code,
-    sum(value_eur) filter (where flow = 'export') as exports_eur,
-    sum(value_eur) filter (where flow = 'import') as imports_eur,
-    row_number() over (
+with by_partner as (
+    select territory_level, territory_code, year, country_code,
+        sum(value_eur) filter (where flow = 'export') as exports_eur,
+        sum(value_eur) filter (where flow = 'import') as imports_eur
+    from baseline_cells
+    group by territory_level, territory_code, year, country_code
+),
+classified as (
+    select b.*,
+        case when g.country_group = 'country'
+            then coalesce(b.exports_eur, 0) + coalesce(b.imports_eur, 0) else 0
+        end as ranked_eur
+    from by_partner as b
+    join baseline_country_groups as g using (year, country_code)
+)
+select territory_level, territory_code, year, country_code, exports_eur, imports_eur,
+    case when ranked_eur > 0 then row_number() over (
         partition by territory_level, territory_code, year
-        order by coalesce(sum(value_eur) filter (where flow = 'export'), 0)
-            + coalesce(sum(value_eur) filter (where flow = 'import'), 0) desc, country_code
-    ) as total_trade_rank
-from baseline_cells
-group by territory_level, territory_code, year, country_code;
+        order by ranked_eur desc, country_code
+    ) end as total_trade_rank
+from classified;
 
 create or replace temp table baseline_products as
 with cpf4 as (
@@ -166,29 +195,40 @@ select *,
 from levels;
 
 create or replace temp table baseline_flow_links as
-with product_ranks as (
+with classified as (
+    select c.*, coalesce(g.country_group, 'country') = 'country' as is_country
+    from baseline_cells as c
+    left join baseline_country_groups as g using (year, country_code)
+),
+product_ranks as (
     select territory_level, territory_code, year, flow, product_code,
-        row_number() over (
+        case when sum(value_eur) > 0 then row_number() over (
             partition by territory_level, territory_code, year, flow
             order by sum(value_eur) desc, product_code
-        ) as product_rank
-    from baseline_cells
+        ) end as product_rank
+    from classified
     group by territory_level, territory_code, year, flow, product_code
 ),
 country_ranks as (
     select territory_level, territory_code, year, flow, country_code,
-        row_number() over (
+        case when sum(value_eur) > 0 then row_number() over (
             partition by territory_level, territory_code, year, flow
             order by sum(value_eur) desc, country_code
-        ) as country_rank
-    from baseline_cells
+        ) end as country_rank
+    from classified
+    where is_country
     group by territory_level, territory_code, year, flow, country_code
 )
 select c.territory_level, c.territory_code, c.year, c.flow,
     case when p.product_rank <= 10 then c.product_code else 'AUTRES' end as product_code,
-    case when k.country_rank <= 10 then c.country_code else 'AUTRES' end as country_code,
+    case
+        when not c.is_country then 'HORS_PAYS'
+        when k.country_rank <= 10 then c.country_code
+        else 'AUTRES'
+    end as country_code,
     sum(c.value_eur) as value_eur
-from baseline_cells as c
+from classified as c
 join product_ranks as p using (territory_level, territory_code, year, flow, product_code)
-join country_ranks as k using (territory_level, territory_code, year, flow, country_code)
-group by all;
+left join country_ranks as k using (territory_level, territory_code, year, flow, country_code)
+group by all
+having sum(c.value_eur) <> 0;

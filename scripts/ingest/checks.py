@@ -26,8 +26,24 @@ from __future__ import annotations
 
 import duckdb
 
-from scripts import rules
 from scripts.ingest import layout as raw_layout
+from scripts.ingest.check_sql import (
+    LINE_NUMBER,
+    MONTH,
+    NATIONAL_PERIOD,
+    TRADE_PERIOD,
+    ambiguous_comma,
+    decimal_comma,
+    decimal_text,
+    department_normalised,
+    is_number,
+    key_expression,
+    layouts_declaring,
+    normalised,
+    number_normalised,
+    published_column,
+    quoted,
+)
 from scripts.paths import SEEDS_DIR
 
 #: Seeds the checks read (built from the customs annexes by scripts/reference/seeds.py).
@@ -39,182 +55,60 @@ SEED_FILES = {
 }
 
 
-def _normalised(column: str) -> str:
-    """SQL for a code as staging normalises it (the code rule of dbt_project.yml)."""
-    return rules.code_sql(column)
-
-
-def _department_normalised(column: str = "department_code") -> str:
-    """Department codes keep their leading zero: '1' and '01' are both Ain."""
-    return rules.department_code_sql(column)
-
-
-#: A non-negative number with at most three decimals, once spaces and commas are normalised.
-NUMBER = "[0-9]+(\\.[0-9]{1,3})?"
-
-
-def decimal_text(column: str) -> str:
-    """SQL for a published number as plain digits and a point: '1 234,5' -> '1234.5'."""
-    return rules.decimal_text_sql(column)
-
-
-#: A month as declaration files may write it: 1 to 12, with or without a leading zero.
-MONTH = "0?[1-9]|1[0-2]"
-#: A declaration line number: a positive integer.
-LINE_NUMBER = "0*[1-9][0-9]*"
-
-
-def _number_normalised(column: str) -> str:
-    """SQL for a published integer without leading zeros ('07' is '7'); other text trimmed."""
-    return f"coalesce(cast(try_cast(trim({column}) as hugeint) as varchar), trim({column}))"
-
-
-def key_expression() -> str:
-    """The normalised key of a trade row: flow, year, department, product, country, month,
-    line, quarter, CPF4.
-
-    Month and line number are NULL for departmental rows, quarter and CPF4 for
-    all but the regional layout, and ``concat_ws`` skips NULLs, so each layout
-    keeps its own key: five codes for a yearly departmental value, seven for a
-    declaration line, seven for a quarterly CPF4 value of the regional file.
-    """
-    return ", ".join(
-        [_normalised("flow_code"), "trim(year)", _department_normalised(),
-         _normalised("product_code"), _normalised("country_code"),
-         _number_normalised("month"), _number_normalised("line_number"),
-         "'q' || " + _number_normalised("quarter"), _normalised("cpf4_code")]
-    )  # fmt: skip
-
-
-def _quoted(column: str) -> str:
-    return f"coalesce('''' || {column} || '''', 'NULL')"
-
-
-def _column(raw: str) -> str:
-    """SQL naming a raw column as the row's file names it: a header, or a field position."""
-    cases = []
-    for layout in (raw_layout.REGIONAL, raw_layout.NATIONAL):
-        for fields in layout.field_lists():
-            if raw in fields:
-                name = raw_layout.layout_label(layout, fields)
-                position = fields.index(raw) + 1
-                cases.append(f"when layout = '{name}' then 'field {position} ({raw})'")
-    legacy = raw_layout.DECLARATIONS.required.get(raw, (raw,))[0].replace("'", "''")
-    return f"case {' '.join(cases)} else '{legacy}' end" if cases else f"'{legacy}'"
-
-
-def _valid_integer(column: str, pattern: str) -> str:
-    """SQL for a field as an integer when it matches ``pattern``, else NULL.
-
-    Only a well-formed field is cast, so a year, quarter or month of twenty
-    digits is reported by its own check instead of overflowing the arithmetic.
-    """
-    return (f"case when regexp_full_match(trim({column}), '{pattern}') "
-            f"then cast(trim({column}) as integer) end")  # fmt: skip
-
-
-def _period(month_start: str, month_end: str) -> tuple[str, str]:
-    """First and last YYYYMM of a row's period, as integers (NULL when the year is bad).
-
-    Columns are those of the row being checked, aliased ``t``.
-    """
-    year = _valid_integer("t.year", "(19|20)[0-9]{2}")
-    return f"{year} * 100 + {month_start}", f"{year} * 100 + {month_end}"
-
-
-#: Quarter and month of a row, as integers when they are valid ones.
-_QUARTER = _valid_integer("t.quarter", "0?[1-4]")
-_MONTH = _valid_integer("t.month", MONTH)
-TRADE_PERIOD = _period(
-    f"coalesce(({_QUARTER} - 1) * 3 + 1, {_MONTH}, 1)",
-    f"coalesce({_QUARTER} * 3, {_MONTH}, 12)",
-)
-NATIONAL_PERIOD = _period(_MONTH, _MONTH)
-
-
 def _common_checks(table: str, period: tuple[str, str]) -> list[str]:
     """Checks every trade row shares, whichever table it goes to."""
     flows = ", ".join(f"'{code}'" for code in raw_layout.FLOW_CODES)
     flow_list = ", ".join(raw_layout.FLOW_CODES)
     start, end = period
     return [
-        f"""select source_file, source_line, {_column("flow_code")},
-        'unknown flow ' || {_quoted("flow_code")} || ' (expected one of {flow_list})'
-    from {table} where coalesce({_normalised("flow_code")}, '') not in ({flows})""",
-        f"""select source_file, source_line, {_column("flow_code")},
-        'flow ' || {_quoted("flow_code")} || ' in a file whose name says '
+        f"""select source_file, source_line, {published_column("flow_code")},
+        'unknown flow ' || {quoted("flow_code")} || ' (expected one of {flow_list})'
+    from {table} where coalesce({normalised("flow_code")}, '') not in ({flows})""",
+        f"""select source_file, source_line, {published_column("flow_code")},
+        'flow ' || {quoted("flow_code")} || ' in a file whose name says '
         || case file_flow when 'E' then 'exports (E)' else 'imports (I)' end
     from {table} where file_flow is not null
-        and {_normalised("flow_code")} in ({flows}) and {_normalised("flow_code")} <> file_flow""",
-        f"""select source_file, source_line, {_column("year")},
-        'year ' || {_quoted("year")} || ' is not a four-digit year'
+        and {normalised("flow_code")} in ({flows}) and {normalised("flow_code")} <> file_flow""",
+        f"""select source_file, source_line, {published_column("year")},
+        'year ' || {quoted("year")} || ' is not a four-digit year'
     from {table} where not coalesce(regexp_full_match(trim(year), '(19|20)[0-9]{{2}}'), false)""",
-        f"""select source_file, source_line, {_column("year")},
-        'year ' || {_quoted("year")} || ' is not the year of the file (' || file_year || ')'
+        f"""select source_file, source_line, {published_column("year")},
+        'year ' || {quoted("year")} || ' is not the year of the file (' || file_year || ')'
     from {table}
     where regexp_full_match(trim(year), '(19|20)[0-9]{{2}}') and trim(year) <> file_year""",
-        f"""select source_file, source_line, {_column("product_code")},
-        'unknown A129 product code ' || {_quoted("product_code")}
+        f"""select source_file, source_line, {published_column("product_code")},
+        'unknown A129 product code ' || {quoted("product_code")}
     from {table} where (layout <> 'national_8_fields' or product_code is not null)
-        and coalesce({_normalised("product_code")}, '') not in (select * from products)""",
-        f"""select source_file, source_line, {_column("country_code")},
-        case when {_normalised("country_code")} in (select country_code from countries)
-            then 'country code ' || {_quoted("country_code")} || ' is not valid in '
+        and coalesce({normalised("product_code")}, '') not in (select * from products)""",
+        f"""select source_file, source_line, {published_column("country_code")},
+        case when {normalised("country_code")} in (select country_code from countries)
+            then 'country code ' || {quoted("country_code")} || ' is not valid in '
                 || case when {start} = {end} then cast({start} as varchar)
                     else cast({start} as varchar) || '-' || cast({end} as varchar) end
                 || ' (Libelle_PAYS.txt validity: ' || (select string_agg(
                     cast(c.valid_from as varchar) || '-' || cast(c.valid_to as varchar), ', '
                     order by c.valid_from) from countries as c
-                    where c.country_code = {_normalised("t.country_code")}) || ')'
-            else 'unknown country code ' || {_quoted("country_code")} end
+                    where c.country_code = {normalised("t.country_code")}) || ')'
+            else 'unknown country code ' || {quoted("country_code")} end
     from {table} as t
     -- columns of the row are qualified (t.): countries has a country_code too
     where regexp_full_match(trim(t.year), '(19|20)[0-9]{{2}}') and not exists (
         select 1 from countries as c
-        where c.country_code = {_normalised("t.country_code")}
+        where c.country_code = {normalised("t.country_code")}
             and c.valid_from <= coalesce({end}, 999912)
             and c.valid_to >= coalesce({start}, 0)
     )""",
-        f"""select source_file, source_line, {_column("value")},
-        'value ' || {_quoted("value")} || ' is not a non-negative number with at most 3 decimals'
+        f"""select source_file, source_line, {published_column("value")},
+        'value ' || {quoted("value")} || ' is not a non-negative number with at most 3 decimals'
     from {table}
-    where not coalesce(regexp_full_match({decimal_text("value")}, '{NUMBER}'), false)""",
-        f"""select source_file, source_line, {_column("mass_kg")},
-        'mass ' || {_quoted("mass_kg")} || ' is not a non-negative number of kilograms'
+    where not {is_number("value")}""",
+        f"""select source_file, source_line, {published_column("mass_kg")},
+        'mass ' || {quoted("mass_kg")} || ' is not a non-negative number of kilograms'
     from {table} where mass_kg is not null
-        and not coalesce(regexp_full_match({decimal_text("mass_kg")}, '{NUMBER}'), false)""",
+        and not {is_number("mass_kg")}""",
         *_convention_checks(table, "value", "value"),
         *_convention_checks(table, "mass_kg", "mass"),
     ]
-
-
-def _layouts_declaring(numbers: str | None) -> str:
-    """SQL list of the layout names (as rows carry them) whose numbers follow ``numbers``."""
-    names = [
-        raw_layout.layout_label(layout, fields)
-        for layout in raw_layout.FIXED_LAYOUTS
-        if layout.numbers == numbers
-        for fields in layout.field_lists()
-    ]
-    names += [layout.name for layout in raw_layout.LAYOUTS if layout.numbers == numbers]
-    return ", ".join(f"'{name}'" for name in names)
-
-
-def ambiguous_comma(column: str) -> str:
-    """SQL: the value reads one way with a decimal comma, another with a thousands comma.
-
-    "6,401" is 6.401 or 6401; "0,401", "12,5" or "1234,567" can only be decimals.
-    """
-    return f"coalesce(regexp_full_match(trim({column}), '[1-9][0-9]{{0,2}},[0-9]{{3}}'), false)"
-
-
-def decimal_comma(column: str) -> str:
-    """SQL: the value is a number written with a comma that can only mark its decimals."""
-    # the plain test first: it spares the regular expressions nearly every row
-    return (
-        f"(contains({column}, ',') and coalesce(regexp_full_match("
-        f"{decimal_text(column)}, '{NUMBER}') and not {ambiguous_comma(column)}, false))"
-    )
 
 
 def _convention_checks(table: str, column: str, noun: str) -> list[str]:
@@ -225,22 +119,22 @@ def _convention_checks(table: str, column: str, noun: str) -> list[str]:
     line of its file (``decimal_comma_files``) shows that commas mark decimals.
     Only well-formed numbers are judged here: the others already have a problem.
     """
-    well_formed = f"coalesce(regexp_full_match({decimal_text(column)}, '{NUMBER}'), false)"
+    well_formed = is_number(column)
     return [
-        f"""select source_file, source_line, {_column(column)},
-        '{noun} ' || {_quoted(column)} || ' is not a whole number, and the ' || layout
+        f"""select source_file, source_line, {published_column(column)},
+        '{noun} ' || {quoted(column)} || ' is not a whole number, and the ' || layout
         || ' layout writes whole numbers (no decimal or grouping mark): whether it means '
         || {decimal_text(column)} || ' or '
         || replace({decimal_text(column)}, '.', '') || ' cannot be known'
-    from {table} where layout in ({_layouts_declaring(raw_layout.WHOLE_NUMBERS)})
+    from {table} where layout in ({layouts_declaring(raw_layout.WHOLE_NUMBERS)})
         and (contains({column}, ',') or contains({column}, '.')) and {well_formed}""",
-        f"""select source_file, source_line, {_column(column)},
-        '{noun} ' || {_quoted(column)} || ' is ambiguous: '
+        f"""select source_file, source_line, {published_column(column)},
+        '{noun} ' || {quoted(column)} || ' is ambiguous: '
         || replace(trim({column}), ',', '.') || ' if the comma marks decimals, '
         || replace(trim({column}), ',', '') || ' if it groups thousands; no other line '
         || 'of the file uses a decimal comma unambiguously (like 12,5 or 1234,567) and its '
         || layout || ' layout declares no convention'
-    from {table} where layout in ({_layouts_declaring(None)}) and contains({column}, ',')
+    from {table} where layout in ({layouts_declaring(None)}) and contains({column}, ',')
         and {ambiguous_comma(column)}
         and source_file not in (select source_file from decimal_comma_files)""",
     ]
@@ -254,47 +148,63 @@ def problems_query() -> str:
     repeats from an old one is caught too. Every copy of a duplicated key among
     incoming rows is a problem: which copy is right cannot be known.
     """
-    declarations = f"'{raw_layout.DECLARATIONS.name}'"
     columns = ", ".join(raw_layout.RAW_COLUMNS)
     key = key_expression()
     national_key = ", ".join(
-        [_normalised("flow_code"), "trim(year)", _number_normalised("month"),
-         _normalised("nc8_code"), _normalised("country_code")]
+        [normalised("flow_code"), "trim(year)", number_normalised("month"),
+         normalised("nc8_code"), normalised("country_code")]
     )  # fmt: skip
-    trade_checks = [
+    unions = "\n    union all\n    ".join(
+        [
+            f"select *, false as fatal from ({q}) as {_NAMES}"
+            for q in _trade_checks() + _national_checks()
+        ]
+        + [f"select *, true as fatal from ({q}) as {_NAMES}" for q in _annex_checks()]
+    )
+    return f"""
+    with {_reference_ctes()},
+    {_key_ctes(columns, key, national_key)}
+    {unions}
+    """
+
+
+def _trade_checks() -> list[str]:
+    """Checks of the rows going to ``raw.customs_trade`` (regional and older layouts)."""
+    declarations = f"'{raw_layout.DECLARATIONS.name}'"
+    return [
         *_common_checks("incoming", TRADE_PERIOD),
-        f"""select source_file, source_line, {_column("department_code")},
-        'unknown department code ' || {_quoted("department_code")}
+        f"""select source_file, source_line, {published_column("department_code")},
+        'unknown department code ' || {quoted("department_code")}
         || case when layout = 'regional'
             then ' (the regional file uses the codes of Departement_region.txt)' else '' end
     from incoming
-    where coalesce({_department_normalised()}, '') not in (
+    where coalesce({department_normalised()}, '') not in (
         select code from departments where is_customs_code or layout <> 'regional'
     )""",
-        f"""select i.source_file, i.source_line, {_column("region_code")},
-        'region ' || {_quoted("i.region_code")} || ' is not the DGDDI region of department '
-        || {_quoted("i.department_code")} || ' (' || d.customs_region_code
+        f"""select i.source_file, i.source_line, {published_column("region_code")},
+        'region ' || {quoted("i.region_code")} || ' is not the DGDDI region of department '
+        || {quoted("i.department_code")} || ' (' || d.customs_region_code
         || ' in Departement_region.txt)'
     from incoming as i
-    inner join departments as d on d.code = {_department_normalised("i.department_code")}
+    inner join departments as d on d.code = {department_normalised("i.department_code")}
     where i.layout = 'regional' and coalesce(trim(i.region_code), '') <> d.customs_region_code""",
-        f"""select source_file, source_line, {_column("quarter")},
-        'quarter ' || {_quoted("quarter")} || ' is not a quarter (1 to 4)'
+        f"""select source_file, source_line, {published_column("quarter")},
+        'quarter ' || {quoted("quarter")} || ' is not a quarter (1 to 4)'
     from incoming
     where layout = 'regional'
         and not coalesce(regexp_full_match(trim(quarter), '0?[1-4]'), false)""",
-        f"""select source_file, source_line, {_column("cpf4_code")},
-        'unknown CPF4 product code ' || {_quoted("cpf4_code")}
+        f"""select source_file, source_line, {published_column("cpf4_code")},
+        'unknown CPF4 product code ' || {quoted("cpf4_code")}
     from incoming
     where layout = 'regional'
-        and coalesce({_normalised("cpf4_code")}, '') not in (select cpf4_code from cpf4)""",
+        and coalesce({normalised("cpf4_code")}, '') not in (select cpf4_code from cpf4)""",
         f"""select source_file, source_line, 'Mois',
-        'month ' || {_quoted("month")} || ' is not a month (1 to 12)'
+        'month ' || {quoted("month")} || ' is not a month (1 to 12)'
     from incoming
     where layout = {declarations}
         and not coalesce(regexp_full_match(trim(month), '{MONTH}'), false)""",
         f"""select source_file, source_line, 'Numero de ligne',
-        'line number ' || {_quoted("line_number")} || ' is not a positive integer'
+        'line number ' || {quoted("line_number")} || ' is not a positive integer'
     from incoming
     where layout = {declarations}
         and not coalesce(regexp_full_match(trim(line_number), '{LINE_NUMBER}'), false)""",
@@ -306,17 +216,25 @@ def problems_query() -> str:
         || '): ' || copies || ' copies, first at ' || seen_at
     from duplicated where is_new""",
     ]
-    national_checks = [
+
+
+def _national_checks() -> list[str]:
+    """Checks of the rows going to ``raw.customs_national_trade``."""
+    return [
         *_common_checks("incoming_national", NATIONAL_PERIOD),
-        f"""select source_file, source_line, {_column("month")},
-        'month ' || {_quoted("month")} || ' is not a month (01 to 12)'
+        f"""select source_file, source_line, {published_column("month")},
+        'month ' || {quoted("month")} || ' is not a month (01 to 12)'
     from incoming_national where not coalesce(regexp_full_match(trim(month), '{MONTH}'), false)""",
         """select source_file, source_line, 'key',
         'duplicate line (flow, year, month, NC8, country): ' || copies
         || ' copies, first at ' || seen_at
     from national_duplicated where is_new""",
     ]
-    annex_checks = [
+
+
+def _annex_checks() -> list[str]:
+    """Checks of the label annexes' rows: any problem refuses the load."""
+    return [
         """select source_file, source_line, 'field 1 (code)', 'empty code in the '
         || annex || ' annex'
     from incoming_annex where coalesce(trim(code), '') = ''""",
@@ -335,12 +253,11 @@ def problems_query() -> str:
         || ' code and validity start: ' || copies || ' copies, first at ' || seen_at
     from annex_duplicated where is_new""",
     ]
-    unions = "\n    union all\n    ".join(
-        [f"select *, false as fatal from ({q}) as {_NAMES}" for q in trade_checks + national_checks]
-        + [f"select *, true as fatal from ({q}) as {_NAMES}" for q in annex_checks]
-    )
-    return f"""
-    with departments as (
+
+
+def _reference_ctes() -> str:
+    """The reference data the checks read: seeds, and the files that use decimal commas."""
+    return f"""departments as (
         -- the customs' codes (9A...) and the warehouse's (971...): the older
         -- header-based layouts may write either, the regional file only the first
         select customs_department_code as code, customs_region_code, true as is_customs_code
@@ -366,8 +283,12 @@ def problems_query() -> str:
         select country_code, cast(valid_from as integer) as valid_from,
             cast(valid_to as integer) as valid_to
         from read_csv($countries, all_varchar=true)
-    ),
-    keyed as (
+    )"""
+
+
+def _key_ctes(columns: str, key: str, national_key: str) -> str:
+    """Every row's key, incoming and kept, and the keys that repeat (see ``_duplicates``)."""
+    return f"""keyed as (
         -- one key per row, as a single string: a hash aggregate over it spills to
         -- disk when memory is short, where a window over millions of rows cannot
         select concat_ws('|', {key}) as row_key, source_file, source_line, is_new,
@@ -402,9 +323,7 @@ def problems_query() -> str:
             select annex, code, valid_from, source_file, source_line, false from kept_annex
         )
     ),
-    annex_duplicated as ({_duplicates("annex_keyed", ("annex",))})
-    {unions}
-    """
+    annex_duplicated as ({_duplicates("annex_keyed", ("annex",))})"""
 
 
 #: The columns of every check, named once for the union.

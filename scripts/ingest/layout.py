@@ -35,8 +35,23 @@ would drop its month and line number).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+# re-exported: the generator, the downloader and the tests know these names as layout's
+from scripts.ingest.file_names import (  # noqa: F401
+    DECLARATIONS_HEADER,
+    SAMPLE_HEADER,
+    SAMPLE_SEPARATOR,
+    declarations_file_name,
+    department_member_name,
+    format_keur,
+    national_archive_name,
+    national_member_name,
+    region_archive_name,
+    regional_archive_name,
+    regional_member_name,
+    unallocated_file_name,
+)  # fmt: skip
 
 #: Columns of ``raw.customs_trade`` that hold published values (as text).
 RAW_COLUMNS: tuple[str, ...] = (
@@ -375,84 +390,3 @@ VALUE_UNITS = ("keur", "eur")
 
 #: Optional JSON file at the root of a raw folder describing the data set.
 DATASET_MANIFEST = "dataset.json"
-
-#: What a cross table's file name may tell: department, flow and year.
-CROSS_FILE_NAME = re.compile(
-    r"(?P<department>2A|2B|97[1-6]|\d{2})[_-](?P<flow>export|import|exp|imp|E|I)[_-]"
-    r"(?P<year>(?:19|20)\d{2})",
-    re.IGNORECASE,
-)
-
-#: The project's own long layout, as the sample generator writes it.
-SAMPLE_HEADER = ("Flux", "Annee", "Departement", "Code A129", "Code Pays", "Valeur")
-SAMPLE_SEPARATOR = ";"
-
-#: The declaration-level layout as the sample generator writes it (values in euros).
-DECLARATIONS_HEADER = (
-    "Flux", "Annee", "Mois", "Departement", "Code A129", "Code Pays", "Numero de ligne",
-    "Valeur (euros)",
-)  # fmt: skip
-
-
-def normalise_header(name: str) -> str:
-    """A header as layouts compare it: no accents, lower case, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", name.replace("\ufeff", ""))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.strip().strip('"').lower().split())
-
-
-def unit_from_header(header: str) -> str | None:
-    """'keur' or 'eur' when a value column's header states its unit."""
-    text = normalise_header(header)
-    if "milliers" in text or "k€" in text or "keur" in text:
-        return "keur"
-    if "euro" in text or "€" in text:
-        return "eur"
-    return None
-
-
-def format_keur(value_eur: int) -> str:
-    """Euros as the files print them: thousands of euros with three decimals."""
-    return f"{value_eur // 1000}.{value_eur % 1000:03d}"
-
-
-def regional_archive_name(year: int) -> str:
-    """The sample's zip of one year of the regional file (the real zip's name is not known)."""
-    return f"Region_{year}.zip"
-
-
-def regional_member_name(year: int, flow_code: str) -> str:
-    """A yearly regional file, as the customs name it inside their archive."""
-    return f"Region_{year}_{'Export' if flow_code == 'E' else 'Import'}.txt"
-
-
-def national_archive_name(year: int) -> str:
-    """The sample's zip of one year of the national file (an assumed name)."""
-    return f"National_{year}.zip"
-
-
-def national_member_name(year: int, flow_code: str) -> str:
-    """A yearly national file (named by analogy with the regional one: an assumption)."""
-    return f"National_{year}_{'Export' if flow_code == 'E' else 'Import'}.txt"
-
-
-def department_member_name(department_code: str, year: int) -> str:
-    """File name of one department's table inside its region's zip."""
-    return f"dept_{department_code}_{year}.csv"
-
-
-def region_archive_name(region_code: str, year: int) -> str:
-    """File name of one region's zip for one year."""
-    return f"region_{region_code}_{year}.zip"
-
-
-def unallocated_file_name(year: int) -> str:
-    """File name of the national trade allocated to no department."""
-    return f"france_non_ventile_{year}.csv"
-
-
-def declarations_file_name(region_code: str | None, year: int) -> str:
-    """File name of one region's declaration lines (None: those allocated to no department)."""
-    if region_code is None:
-        return f"declarations_france_non_ventile_{year}.csv"
-    return f"declarations_region_{region_code}_{year}.csv"
