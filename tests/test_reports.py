@@ -1117,12 +1117,16 @@ def test_pages_open_and_close_as_the_fiche_does(site: dict[str, Any]) -> None:
         assert ids[-1] == "informations", key
         text = html_lib.unescape(html)
         intro = text[text.index('id="introduction"') : text.index('id="contexte"')]
-        assert "2023" in intro and "2027" in intro and "183" in intro
+        # the programme's count, as the page states it, is the seed's (one list)
+        seed = (PROJECT_DIR / "seeds" / "reference" / "territoires_industrie.csv").read_text()
+        territories = {line.split(",")[0] for line in seed.splitlines()[1:] if line}
+        assert "2023" in intro and "2027" in intro and f"{len(territories)} territoires" in intro
         assert "synthétiques" in intro  # the sample is labelled in the framing too
         context = text[text.index('id="contexte"') : text.index('id="methode"')]
         assert "2 avril 2025" in context and "federalregister.gov" in context
         practical = text[text.index('id="informations"') :]
-        assert "territoires-industrie@anct.gouv.fr" in practical
+        assert "lekiosque.finances.gouv.fr" in practical  # where the customs publish
+        assert "senat.fr/rap/r24-217" in practical
 
 
 def sole_department_regions(marts: dict[str, Any]) -> dict[str, str]:

@@ -276,10 +276,12 @@ def product_treemap(products: Sequence[Row], totals: dict[str, Decimal]) -> Spec
     a flow with no product keeps its title and says so. Box areas are the
     A129 values: ``branchvalues`` "remainder" with zero-valued frames makes a
     frame exactly the sum of its products, so float rounding can never make
-    plotly drop one.
+    plotly drop one. On a phone (the "narrow" variant report.js draws below
+    560 px) the panels are stacked, imports above exports, each as wide as the
+    screen: side by side, each would get 180 px and its title would be cut.
     """
     width = (1 - PANEL_GAP) / 2
-    traces, titles = [], []
+    traces, titles, narrow_traces, narrow_titles = [], [], [], []
     for index, flow in enumerate(PANELS):
         domain = [index * (width + PANEL_GAP), index * (width + PANEL_GAP) + width]
         rows = [row for row in products if row["flow"] == flow]
@@ -287,24 +289,40 @@ def product_treemap(products: Sequence[Row], totals: dict[str, Decimal]) -> Spec
         title = f"<b>{words.capitalize()}\u00a0: {fmt.million_eur_with_unit(totals[flow])}</b>"
         if any(row["value_eur"] > 0 for row in rows):
             traces.append(_flow_trace(rows, flow, totals[flow], domain))
+            narrow_traces.append({"domain": {"x": [0.0, 1.0], "y": NARROW_PANELS[index]}})
         else:
             title += f"<br>aucun bien {'exporté' if flow == 'export' else 'importé'}"
         color = charts.EXPORT_COLOR if flow == "export" else charts.IMPORT_COLOR
-        titles.append(
-            {
-                "text": title,
-                "x": sum(domain) / 2,
-                "y": 1.0,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "center",
-                "yanchor": "top",
-                "showarrow": False,
-                "font": {"size": 14, "color": color},
-                "name": f"panel-{flow}",
-            }
-        )
+        titles.append(_panel_title(title, flow, color, sum(domain) / 2, 1.0))
+        narrow_titles.append(_panel_title(title, flow, color, 0.5, NARROW_PANELS[index][1] + 0.04))
     layout = charts.base_layout(CHART_HEIGHT, {"l": 2, "r": 2, "t": 2, "b": 2})
     layout["uniformtext"] = {"minsize": 10, "mode": "hide"}
+    narrow_layout = {**layout, "height": NARROW_HEIGHT, "annotations": narrow_titles}
     layout["annotations"] = titles
-    return {"data": traces, "layout": layout}
+    return {
+        "data": traces,
+        "layout": layout,
+        "narrow": {"layout": narrow_layout, "data": narrow_traces},
+    }
+
+
+# The phone variant: the panels stacked (paper fractions of y, imports on top), each
+# titled just above it.
+NARROW_HEIGHT = 820
+NARROW_PANELS = ([0.52, 0.955], [0.0, 0.435])
+
+
+def _panel_title(text: str, flow: str, color: str, x: float, y: float) -> Spec:
+    """A panel's title (its flow and total) as an annotation centred at (x, y) of the paper."""
+    return {
+        "text": text,
+        "x": x,
+        "y": y,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "center",
+        "yanchor": "top",
+        "showarrow": False,
+        "font": {"size": 14, "color": color},
+        "name": f"panel-{flow}",
+    }
