@@ -195,7 +195,13 @@ def _text(lines: Sequence[str]) -> str:
     return "<br>".join(escape(line) for line in lines)
 
 
-def _flow_trace(rows: Sequence[Row], flow: str, total: Decimal, domain: list[float]) -> Spec:
+def _flow_trace(
+    rows: Sequence[Row],
+    flow: str,
+    total: Decimal,
+    domain: list[float],
+    panel: tuple[float, float] = PANEL_SIZES[0],
+) -> Spec:
     """One flow's panel: its families (A38) as frames, its products (A129) as boxes.
 
     Each box's label is fitted to the size plotly will give it (see
@@ -208,7 +214,7 @@ def _flow_trace(rows: Sequence[Row], flow: str, total: Decimal, domain: list[flo
     )
     words = charts.FLOW_WORDS[flow]
     root, parents = _tree(rows, flow)
-    sizes = smallest_boxes(root, PANEL_SIZES, PADDING)
+    sizes = smallest_boxes(root, [panel], PADDING)
     tiles = _Tiles()
     title = f"{words.capitalize()}\u00a0: {fmt.million_eur_with_unit(total)}"
     # the panel's title is written above it (an annotation): its own header stays empty
@@ -289,7 +295,11 @@ def product_treemap(products: Sequence[Row], totals: dict[str, Decimal]) -> Spec
         title = f"<b>{words.capitalize()}\u00a0: {fmt.million_eur_with_unit(totals[flow])}</b>"
         if any(row["value_eur"] > 0 for row in rows):
             traces.append(_flow_trace(rows, flow, totals[flow], domain))
-            narrow_traces.append({"domain": {"x": [0.0, 1.0], "y": NARROW_PANELS[index]}})
+            # on a phone, labels fitted to the panel's size there
+            narrow = _flow_trace(rows, flow, totals[flow], domain, NARROW_PANEL_SIZE)
+            narrow_traces.append(
+                {"domain": {"x": [0.0, 1.0], "y": NARROW_PANELS[index]}, "text": narrow["text"]}
+            )
         else:
             title += f"<br>aucun bien {'exporté' if flow == 'export' else 'importé'}"
         color = charts.EXPORT_COLOR if flow == "export" else charts.IMPORT_COLOR
@@ -310,6 +320,8 @@ def product_treemap(products: Sequence[Row], totals: dict[str, Decimal]) -> Spec
 # titled just above it.
 NARROW_HEIGHT = 820
 NARROW_PANELS = ([0.52, 0.955], [0.0, 0.435])
+# A panel's size in px there: the chart on a 390 px screen is 362 px wide.
+NARROW_PANEL_SIZE = (358.0, 352.0)
 
 
 def _panel_title(text: str, flow: str, color: str, x: float, y: float) -> Spec:
