@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import struct
+import subprocess
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
+import yaml
+
+from scripts.paths import PROJECT_DIR
+from scripts.pipeline import build as run_pipeline
 
 
 def _round(value: Decimal, places: int) -> Decimal:
@@ -152,6 +159,29 @@ def test_dbt_build_ran_its_tests(dbt_target_dir: Path) -> None:
     assert all(r["status"] == "pass" for r in tests), [
         r["unique_id"] for r in tests if r["status"] != "pass"
     ]
+
+
+def test_every_unit_test_passes(warehouse_file: Path, tmp_path: Path) -> None:
+    # The main job's dbt build leaves the unit tests out (fixed inputs: the same
+    # answer on every build); they run here, once, against a copy of the session's
+    # warehouse, whose relations dbt reads for their column types.
+    copy = tmp_path / "trade.duckdb"
+    shutil.copyfile(warehouse_file, copy)
+    target = tmp_path / "target"
+    done = subprocess.run(
+        run_pipeline.dbt_command("test", "--select", "test_type:unit", "--target-path",
+                                 str(target)),
+        cwd=PROJECT_DIR, env={**os.environ, "TRADE_WAREHOUSE_PATH": str(copy)},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:]
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    declared = sum(
+        len((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("unit_tests", []))
+        for path in (PROJECT_DIR / "models").rglob("*.yml")
+    )
+    assert declared >= 20
+    assert sorted(r["status"] for r in results) == ["pass"] * declared
 
 
 def test_every_relation_reads_from_a_copy_under_another_name(
