@@ -128,7 +128,11 @@ def _run_results(target: Path) -> dict[str, str]:
 def test_spark_build_runs_and_passes_every_node_of_the_duckdb_build(builds: Builds) -> None:
     duckdb_results = _run_results(builds.duckdb_target)
     spark_results = _run_results(builds.spark_target)
-    assert set(spark_results) == set(duckdb_results)
+    # the DuckDB build is the main job's, without the unit tests (tests/test_warehouse.py
+    # runs them); on Spark they run too, so the macros are unit-tested on that engine
+    assert {node for node in spark_results if not node.startswith("unit_test.")} == set(
+        duckdb_results
+    )
     tests = [node for node in spark_results if node.startswith(("test.", "unit_test."))]
     assert len(tests) >= 200
     assert any(node.startswith("unit_test.") for node in tests)
