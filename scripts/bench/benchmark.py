@@ -107,7 +107,8 @@ def _step(name: str, args: argparse.Namespace, work: Path, results: dict[str, An
         results["five_years"] = runs.pipeline(work / "five", size, count, spark == "all")
         warehouse, target = work / "five" / "trade.duckdb", work / "five" / "target"
         results["gap"] = {**compare.baseline(warehouse, count),
-                          **compare.dbt_sql(warehouse, target, work / "gap")}  # fmt: skip
+                          **compare.dbt_sql(warehouse, target, work / "gap"),
+                          **compare.dbt_sequential(warehouse, work / "sequential")}  # fmt: skip
     elif name in ("one", "ten"):
         size = Size("1 year", 2024, 2024) if name == "one" else Size("10 years", 2015, 2024)
         run = runs.pipeline(work / name, size, count if name == "one" else 1, spark != "none")

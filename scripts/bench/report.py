@@ -46,13 +46,20 @@ def _total_cpu(size: Results) -> float:
     return sum(m["cpu_s"] for n, m in size["stages"].items() if not n.startswith("spark_"))
 
 
+def dbt_model_time(five: Results, gap: Results) -> float:
+    """dbt's time for the fiche's models, one at a time when measured so (as the baseline
+    runs), else as the main build's two threads recorded it (each model's time including
+    its wait for the other thread's)."""
+    return float(gap.get("dbt_sequential_models_s", five["dbt_core_models_s"]))
+
+
 def targets(results: Results) -> list[dict[str, object]]:
     """The issue's targets, each with the measured value and whether it is met."""
     five, gap, loader = results.get("five_years"), results.get("gap"), results.get("loader")
     rows: list[tuple[str, float | None, str, bool | None]] = []
     if five and gap:
         main_job = _main_command(five)
-        ratio = five["dbt_core_models_s"] / gap["baseline_s"]
+        ratio = dbt_model_time(five, gap) / gap["baseline_s"]
         # a run may mark the wall ratio unreliable (its parts timed under different loads)
         ratio_met = None if gap.get("ratio_not_established") else ratio <= 2
         rows += [("main command on the 5-year sample, set-up excluded (s)", main_job, "< 60",
@@ -147,7 +154,7 @@ def _dbt_gap(results: Results) -> list[str]:
     if not five or not gap:
         return []
     base, temp, stored = gap["baseline_s"], gap["compiled_temp_s"], gap["compiled_stored_s"]
-    dbt = five["dbt_core_models_s"]
+    dbt = dbt_model_time(five, gap)
 
     def cpu(key: str) -> str:
         return f"{gap[key]:.1f}" if key in gap else "n/a"
@@ -166,8 +173,12 @@ def _dbt_gap(results: Results) -> list[str]:
         "(columns, rows, steps) |",
         f"| the same, written as tables in the file as dbt does | {stored:.1f} | "
         f"{cpu('compiled_stored_cpu_s')} | +{stored - temp:.1f} s: materialisation |",
-        f"| dbt's model time for them (run_results.json) | {dbt:.1f} | n/a | "
-        f"+{dbt - stored:.1f} s: dbt's cost per model |",
+        f"| dbt's model time for them, one model at a time (run_results.json of "
+        f"`dbt run --threads 1`) | {dbt:.1f} | n/a | +{dbt - stored:.1f} s: dbt's cost per "
+        "model |",
+        f"| the same models in the main build, two at a time on two cores (summed, each "
+        f"including its wait for the other) | {five['dbt_core_models_s']:.1f} | n/a | not in "
+        "the ratio |",
         f"| data and unit tests of those models | {five['dbt_core_tests_s']:.1f} | n/a | "
         "not in the ratio |",
         "", f"Rows differing between the baseline and the marts: {gap['rows_differing']}.",
