@@ -6,7 +6,7 @@
 -- whose base year is not in the data has no row. Complete years only: a
 -- partial year of the regional file compared with a whole one would show
 -- every item falling.
-{% set horizons = [('1y', 1), ('5y', 4)] %}
+{% set horizons = [('1y', 1), ('5y', var('five_year_lag'))] %}
 {% set top_n = 5 %}
 {% set mover_group = [
     'territory_level', 'territory_code', 'year', 'horizon', 'flow', 'item_type'

@@ -3,7 +3,7 @@
 -- compares a year with year - 4 (five years of data, four annual steps:
 -- 2020 -> 2024 on the 2020-2024 sample) and is null when year - 4 is not in
 -- the data; the annual rate spreads it evenly over the four steps.
-{% set five_year_lag = 4 %}
+{% set five_year_lag = var('five_year_lag') %}
 
 with
 

@@ -1,0 +1,71 @@
+{#
+    Data tests limited to the years a build changed.
+
+    An incremental build of the main job (scripts/pipeline/build.py) changes
+    the rows of a few years only: the years whose raw rows changed, and the
+    later years that compare with them (up to var('five_year_lag') years on).
+    Every other year's rows are those that passed every test at an earlier
+    build, computed by the same project from the same raw rows (any change to
+    the project, or a vanished year, makes the build a full refresh). So the
+    build sets TRADE_TEST_YEARS to the changed years, and the tests below that
+    judge each row or each year alone read only those years. Unset (a full
+    refresh, dbt run by hand, CI, Spark), every test reads every year.
+
+    dbt calls get_where_subquery on the relation of every generic test; this
+    project's version adds the years to the test's own `where` config.
+#}
+{% macro get_where_subquery(relation) -%}
+    {%- set conditions = [] -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if where -%}
+        {%- do conditions.append(where) -%}
+    {%- endif -%}
+    {%- set years = tested_years_condition() -%}
+    {%- if years -%}
+        {%- do conditions.append(years) -%}
+    {%- endif -%}
+    {%- if conditions -%}
+        {%- do return('(select * from ' ~ relation ~ ' where ' ~ conditions | join(' and ')
+            ~ ') dbt_subquery') -%}
+    {%- endif -%}
+    {%- do return(relation) -%}
+{%- endmacro %}
+
+{#
+    The condition keeping the changed years, or '' when this test must read
+    every row: no year list given, a test of a seed or a source, a model with
+    no year column, or a test whose rows may span years (a key without the
+    year, a rank partition without it, a singular test).
+#}
+{% macro tested_years_condition() -%}
+    {%- set listed = env_var('TRADE_TEST_YEARS', '') | trim -%}
+    {%- if not listed or not execute -%}
+        {%- do return('') -%}
+    {%- endif -%}
+    {%- set attached = model.get('attached_node') or '' -%}
+    {%- set parent = graph.nodes.get(attached) if attached.startswith('model.') else none -%}
+    {%- if parent is none or 'year' not in parent.columns -%}
+        {%- do return('') -%}
+    {%- endif -%}
+    {%- set metadata = model.get('test_metadata') or {} -%}
+    {%- set name = metadata.get('name', '') -%}
+    {%- set kwargs = metadata.get('kwargs', {}) -%}
+    {%- set per_row = ['not_null', 'accepted_values', 'value_between', 'expression_is_true',
+        'relationships'] -%}
+    {%- set per_year = name in per_row
+        or (name == 'unique' and kwargs.get('column_name') == 'year')
+        or (name == 'unique_combination' and 'year' in kwargs.get('columns', []))
+        or (name == 'gapless_unique_ranks' and 'year' in kwargs.get('partition_by', [])) -%}
+    {%- if not per_year -%}
+        {%- do return('') -%}
+    {%- endif -%}
+    {%- set years = [] -%}
+    {%- for year in listed.split(',') -%}
+        {%- if not (year | trim).isdigit() -%}
+            {%- do exceptions.raise_compiler_error(
+                "TRADE_TEST_YEARS must list years separated by commas, not '" ~ listed ~ "'") -%}
+        {%- endif -%}
+        {%- do years.append(year | trim | int) -%}
+    {%- endfor -%}
+    {%- do return('year in (' ~ years | join(', ') ~ ')') -%}
+{%- endmacro %}
