@@ -1,7 +1,10 @@
 -- The national open-data file (NATIONAL_NC8PAYSE/I.txt and its yearly
 -- archives), typed: one row per flow, month, NC8 product and partner country,
 -- values in euros as published. The 2012-2016 vintages publish neither CPF6
--- nor A129 (null here).
+-- nor A129 (null here). Incremental by year (macros/incremental_by_year.sql):
+-- a build recomputes only the years whose raw rows changed.
+{{ config(**incremental_by_year_config()) }}
+
 with
 
 source as (
@@ -21,6 +24,14 @@ source as (
         source_line,
         loaded_at
     from {{ source('customs', 'customs_national_trade') }}
+    {{ where_year_changed(
+        upstream=source('customs', 'customs_national_trade'),
+        year_expression='cast(trim(year) as integer)',
+        upstream_version='max(loaded_at)',
+        upstream_rows='count(*)',
+        built_version='max(loaded_at)',
+        built_rows='count(*)',
+    ) }}
 
 ),
 
