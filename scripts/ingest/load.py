@@ -300,15 +300,11 @@ def load(
             # order: DuckDB may then read and write in parallel without keeping the order
             # (about twice as fast on two cores, and less memory).
             con.execute("set preserve_insertion_order = false")
-            # Work tables live in an in-memory database of their own, not in the
-            # warehouse (a refused load leaves its file untouched). Past the memory
-            # limit DuckDB pages them out to the scratch folder, so loads larger than
-            # memory fit; a database file instead wrote every row to disk twice.
-            # Compressed: uncompressed, five years of rows outgrow the memory limit
-            # and the checks, paging them in and out, cost more than the compression.
+            # Work tables live in a scratch database file of their own, not in
+            # memory (DuckDB pages them out: loads larger than memory fit) and
+            # not in the warehouse (a refused load leaves its file untouched).
             warehouse_db = con.execute("select current_database()").fetchone()[0]
-            con.execute(f"set temp_directory = '{Path(scratch) / 'spill'}'")
-            con.execute("attach ':memory:' as scratch (compress)")
+            con.execute(f"attach '{Path(scratch) / 'scratch.duckdb'}' as scratch")
             # the warehouse first: what is created unqualified (schema raw) goes there
             con.execute(f"set search_path = '\"{warehouse_db}\".main,scratch.main'")
             files_read, files_removed, loaded, quarantined, removals = _load_into(
