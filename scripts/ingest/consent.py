@@ -71,7 +71,8 @@ def removals(con: duckdb.DuckDBPyConnection, dataset_name: str) -> list[Removal]
     """Files that would have fewer rows in ``raw`` after this load, from what ``raw`` holds.
 
     Fills ``scratch.removals`` (the audit's ``rows_removed``). Rows after the
-    load are the incoming rows that load (not those quarantined).
+    load are the incoming rows that load (not those quarantined), counted only for
+    files that had rows before: a first load counts none of its millions of rows.
     """
     con.execute(
         "create or replace table scratch.removals as "
@@ -84,7 +85,8 @@ def removals(con: duckdb.DuckDBPyConnection, dataset_name: str) -> list[Removal]
         "after as (select source_file, count(*) as rows_after from ("
         "select source_file, source_line from incoming union all "
         "select source_file, source_line from incoming_national) as i "
-        "where not exists (select 1 from problems as p where p.source_file = i.source_file "
+        "where source_file in (select source_file from removed_files) "
+        "and not exists (select 1 from problems as p where p.source_file = i.source_file "
         "and p.source_line = i.source_line) group by source_file "
         "union all select source_file, count(*) from incoming_annex group by source_file "
         "union all select source_file, count(*) from incoming_labels group by source_file) "

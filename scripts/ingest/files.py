@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import zipfile
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from scripts.ingest import layout as raw_layout
@@ -90,25 +92,46 @@ def discover(folder: Path, scratch: Path) -> list[SourceFile]:
     A file that is neither a table, a zip nor documentation is refused by name,
     never skipped in silence: a user who drops a file in the folder expects it
     to count.
+
+    Files are prepared by a few threads (unzipping, hashing and writing release
+    Python's lock), but the tables come back in the folder's sorted order and
+    the first file in that order with a problem is the one refused, as if they
+    were prepared one after the other.
     """
     if not folder.is_dir():
         raise refuse(str(folder), 0, "-", "the raw folder does not exist or is not a folder")
+    paths = sorted(p for p in folder.rglob("*") if p.is_file())
     found: list[SourceFile] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        relative = path.relative_to(folder).as_posix()
-        kind = _kind(relative)
-        if relative.lower() != raw_layout.DATASET_MANIFEST and path.name.lower() == (
-            raw_layout.DATASET_MANIFEST
-        ):
-            raise _misplaced_manifest(relative)
-        if kind == "zip":
-            found += _extract(path, relative, scratch)
-        elif kind == "table":
-            found += table_files(_read_bytes(path, relative), path.name, relative,
-                                  _scratch_file(scratch, relative))  # fmt: skip
-        elif kind == "unknown":
-            raise _unknown(relative)
+    pool = ThreadPoolExecutor(max_workers=PREPARE_THREADS)
+    try:
+        for prepared in [pool.submit(_prepare, path, folder, scratch) for path in paths]:
+            found += prepared.result()
+    finally:
+        # after a refusal, the files not yet started are not prepared for nothing
+        pool.shutdown(wait=True, cancel_futures=True)
     return found
+
+
+#: Threads preparing files at once (each holds one file's text in memory).
+PREPARE_THREADS = min(4, os.cpu_count() or 1)
+
+
+def _prepare(path: Path, folder: Path, scratch: Path) -> list[SourceFile]:
+    """The tables of one file of the folder (a zip's members, or the file itself)."""
+    relative = path.relative_to(folder).as_posix()
+    kind = _kind(relative)
+    if relative.lower() != raw_layout.DATASET_MANIFEST and path.name.lower() == (
+        raw_layout.DATASET_MANIFEST
+    ):
+        raise _misplaced_manifest(relative)
+    if kind == "zip":
+        return _extract(path, relative, scratch)
+    if kind == "table":
+        return table_files(_read_bytes(path, relative), path.name, relative,
+                           _scratch_file(scratch, relative))  # fmt: skip
+    if kind == "unknown":
+        raise _unknown(relative)
+    return []
 
 
 def _read_bytes(path: Path, label: str) -> bytes:

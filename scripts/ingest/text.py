@@ -174,20 +174,29 @@ def _records(body: str, separator: str, label: str) -> list[tuple[int, list[str]
     return records
 
 
+#: A line made only of whitespace (none at all included), with the line breaks around it.
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
 def _needs_numbering(body: str) -> bool:
     """Whether records and physical lines differ: a blank line, or a quoted field on two lines.
 
     DuckDB's reader skips blank lines and counts records, so such a file is
     numbered by line before it is read.
     """
-    if re.search(r"(?m)^[^\S\n]*$", body):
+    # A blank line is "\n", whitespace other than a line break, "\n" once the text is framed
+    # by line breaks: the same lines as ``(?m)^[^\S\n]*$``, and a search for a literal
+    # start runs several times faster than one trying every position.
+    if _BLANK_LINE.search(f"\n{body}\n"):
         return True
     return '"' in body and any(line.count('"') % 2 for line in body.split("\n"))
 
 
 def _text_file(data: bytes, label: str, target: Path) -> SourceFile:
     """Decode a text table into ``target`` as UTF-8, numbered by physical line if need be."""
-    text = decode(data, label).replace("\r\n", "\n").replace("\r", "\n")
+    text = decode(data, label)
+    if b"\r" in data:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     digest = hashlib.sha256(data).hexdigest()
     target.parent.mkdir(parents=True, exist_ok=True)
     found = raw_layout.fixed_layout_for(label)
@@ -201,7 +210,10 @@ def _text_file(data: bytes, label: str, target: Path) -> SourceFile:
         target.write_text(_numbered_text(records), encoding="utf-8")
         return SourceFile(target, label, digest, numbered=True, fixed=fixed, stated=stated,
                           data_lines=max(len(records) - header_lines, 0))  # fmt: skip
-    target.write_text(text, encoding="utf-8")
+    if data.isascii() and b"\r" not in data:
+        target.write_bytes(data)  # the text's UTF-8 already: no need to encode it again
+    else:
+        target.write_text(text, encoding="utf-8")
     lines = body.count("\n") + 1 if body else 0
     return SourceFile(target, label, digest, fixed=fixed, stated=stated,
                       data_lines=max(lines - header_lines, 0))  # fmt: skip
