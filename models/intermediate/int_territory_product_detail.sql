@@ -6,6 +6,31 @@
 -- covers, else from every departmental row. Rows of the older yearly layouts
 -- have no CPF4 and no mass (null). Values are exact (three decimals): the
 -- marts round them once. Rows of zero value are left out.
+-- Incremental by year, as int_territory_trade: only the years whose raw rows,
+-- departmental or national, changed are recomputed.
+{{ config(**incremental_by_year_config()) }}
+{%- set upstream_rows -%}
+    (
+        select
+            year,
+            loaded_at
+        from {{ ref('stg_customs__trade_values') }}
+        union all
+        select
+            year,
+            loaded_at
+        from {{ ref('stg_customs__national_trade') }}
+    ) as upstream_rows
+{%- endset %}
+{%- set changed_years = where_year_changed(
+    upstream=upstream_rows,
+    year_expression='year',
+    upstream_version='max(loaded_at)',
+    upstream_rows='count(*)',
+    built_version='max(source_loaded_at)',
+    built_rows='max(source_row_count)',
+) %}
+
 with
 
 periods as (
@@ -27,8 +52,25 @@ trade_values as (
         product_code,
         cpf4_code,
         value_eur,
-        mass_kg
+        mass_kg,
+        loaded_at
     from {{ ref('stg_customs__trade_values') }}
+    {{ changed_years }}
+
+),
+
+national_rows as (
+
+    select
+        flow,
+        year,
+        product_code,
+        cpf4_code,
+        value_eur,
+        mass_kg,
+        loaded_at
+    from {{ ref('stg_customs__national_trade') }}
+    {{ changed_years }}
 
 ),
 
@@ -41,8 +83,30 @@ national_trade as (
         cpf4_code,
         value_eur,
         mass_kg
-    from {{ ref('stg_customs__national_trade') }}
+    from national_rows
     where product_code is not null
+
+),
+
+year_versions as (
+
+    -- the same signature as upstream_rows: every departmental and national row
+    select
+        year,
+        max(loaded_at) as source_loaded_at,
+        count(*) as source_row_count
+    from (
+        select
+            year,
+            loaded_at
+        from trade_values
+        union all
+        select
+            year,
+            loaded_at
+        from national_rows
+    ) as year_rows
+    group by year
 
 ),
 
@@ -147,17 +211,20 @@ all_levels as (
 final as (
 
     select
-        territory_level,
-        territory_code,
-        year,
-        flow,
-        product_code,
-        cpf4_code,
-        cast(value_eur as decimal(18, 3)) as value_eur,
-        cast(mass_kg as decimal(18, 3)) as mass_kg
+        all_levels.territory_level,
+        all_levels.territory_code,
+        all_levels.year,
+        all_levels.flow,
+        all_levels.product_code,
+        all_levels.cpf4_code,
+        cast(all_levels.value_eur as decimal(18, 3)) as value_eur,
+        cast(all_levels.mass_kg as decimal(18, 3)) as mass_kg,
+        year_versions.source_loaded_at,
+        year_versions.source_row_count
     from all_levels
+    inner join year_versions on all_levels.year = year_versions.year
     -- as in int_territory_trade: a product of zero value is no trade
-    where value_eur <> 0
+    where all_levels.value_eur <> 0
 
 )
 
