@@ -179,24 +179,30 @@ def _write_year(
 def _write_years(
     generator: SampleGenerator, out_dir: Path, years: list[int], declaration_lines: int
 ) -> list[int | dict[str, int]]:
-    """Write every year, in parallel processes when there are several years and cores.
+    """Write every year, shared between this process and a spawned one per other core.
 
     A year's files depend on nothing drawn for another year: every random
     stream is seeded by the seed, what it draws for and the year
     (``SampleGenerator._rng``), never shared. So the years can be written by
     separate processes (each with a copy of the generator) and the files are
-    byte-identical to those written one year after the other. Processes are
-    spawned, not forked, because the caller may hold DuckDB threads.
+    byte-identical to those written one year after the other. The workers
+    take years from the first, this process from the last (cancelling each
+    before a worker gets it), until they meet. Processes are spawned, not
+    forked, because the caller may hold DuckDB threads.
     """
-    workers = min(len(years), len(os.sched_getaffinity(0)))
-    if workers < 2:
+    workers = min(len(years), len(os.sched_getaffinity(0))) - 1  # this process writes too
+    if workers < 1:
         return [_write_year(generator, out_dir, year, declaration_lines) for year in years]
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    written: dict[int, int | dict[str, int]] = {}
+    with ProcessPoolExecutor(workers, multiprocessing.get_context("spawn")) as pool:
         jobs = [
             pool.submit(_write_year, generator, out_dir, year, declaration_lines) for year in years
         ]  # fmt: skip
-        return [job.result() for job in jobs]
+        for number in reversed(range(len(jobs))):
+            if not jobs[number].cancel():  # a worker has it, and every year before it
+                break
+            written[number] = _write_year(generator, out_dir, years[number], declaration_lines)
+        return [written[n] if n in written else job.result() for n, job in enumerate(jobs)]
 
 
 def write_sample(
