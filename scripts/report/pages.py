@@ -19,7 +19,9 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import jinja2
@@ -31,7 +33,9 @@ from scripts.report.content import SiteContent, page_filename
 from scripts.report.queries import TerritoryKey
 
 PDF_FOLDER = "pdf"
-#: Pages per job of a worker process, and the fewest pages worth starting workers for
+#: The count of jobs taken so far, shared by the processes writing pages.
+Counter = Synchronized
+#: Pages per job, and the pages it takes to be worth starting (another) worker
 #: (a worker spends about a second starting and reading the marts before its first page).
 PAGES_PER_JOB = 4
 MIN_PAGES_FOR_WORKERS = 40
@@ -60,22 +64,40 @@ def _write_territory_pages(
         yield staging / name
 
 
-#: The site content of a worker process, read once by ``_start_worker``.
-_WORKER_CONTENT: SiteContent | None = None
+#: A worker process's site content and the shared count of jobs taken, set by ``_start_worker``.
+_WORKER: dict[str, Any] = {}
 
 
-def _start_worker(warehouse: Path, year: int, keys: list[TerritoryKey]) -> None:
+def _start_worker(warehouse: Path, year: int, keys: list[TerritoryKey], taken: Counter) -> None:
     """Read the year's marts in a worker (its own read-only connection): no 15 MB pickle."""
-    global _WORKER_CONTENT
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        _WORKER_CONTENT = SiteContent(report_queries.fetch_year(con, year), set(keys))
+        _WORKER["content"] = SiteContent(report_queries.fetch_year(con, year), set(keys))
+    _WORKER["taken"] = taken
 
 
-def _worker_job(staging: Path, keys: list[TerritoryKey], pdf: bool) -> list[Path]:
-    """One job of a worker: a few territory pages, from the content its start read."""
-    if _WORKER_CONTENT is None:
-        raise PageWorkerError("a page-writing process was not started by _start_worker")
-    return list(_write_territory_pages(staging, _WORKER_CONTENT, keys, pdf))
+def _take_jobs(
+    content: SiteContent, taken: Counter, staging: Path, chunks: list[list[TerritoryKey]], pdf: bool
+) -> dict[int, list[Path]]:
+    """Take the next job not yet taken by any process, write it, again until none is left.
+
+    The shared count hands each job to exactly one process, whichever is
+    free first, so no process waits while another still has several jobs.
+    """
+    written: dict[int, list[Path]] = {}
+    while True:
+        with taken.get_lock():
+            number = taken.value
+            taken.value += 1
+        if number >= len(chunks):
+            return written
+        written[number] = list(_write_territory_pages(staging, content, chunks[number], pdf))
+
+
+def _worker_jobs(
+    staging: Path, chunks: list[list[TerritoryKey]], pdf: bool
+) -> dict[int, list[Path]]:
+    """A worker's share of the jobs, from the content its start read."""
+    return _take_jobs(_WORKER["content"], _WORKER["taken"], staging, chunks, pdf)
 
 
 def _write_pages_with_workers(
@@ -89,29 +111,26 @@ def _write_pages_with_workers(
 ) -> list[Path]:
     """The territory pages, shared between this process and ``workers`` spawned ones.
 
-    The pages are cut into jobs of a few; the workers take jobs from the
-    start while this process, which needs no start-up, takes them from the
-    end (cancelling each before a worker gets it), until they meet.
+    The pages are cut into jobs of a few, which every process takes in turn
+    from a shared count (this one starts at once; a worker after reading the
+    marts). Nothing is cancelled: a worker that dies makes the pool raise.
     """
     chunks = [list(keys[i : i + PAGES_PER_JOB]) for i in range(0, len(keys), PAGES_PER_JOB)]
-    written: dict[int, list[Path]] = {}
-    start = (warehouse, content.data.year, list(keys))
+    context = multiprocessing.get_context("spawn")
+    taken = context.Value("i", 0)
+    start = (warehouse, content.data.year, list(keys), taken)
     try:
-        with ProcessPoolExecutor(workers, multiprocessing.get_context("spawn"),
-                                 _start_worker, start) as pool:  # fmt: skip
-            jobs = [pool.submit(_worker_job, staging, chunk, pdf) for chunk in chunks]
-            for number in reversed(range(len(jobs))):
-                if not jobs[number].cancel():  # a worker has it, and every job before it
-                    break
-                written[number] = list(_write_territory_pages(staging, content, chunks[number],
-                                                              pdf))  # fmt: skip
-                bar.update(len(written[number]))
-            taken = {job: number for number, job in enumerate(jobs) if number not in written}
-            for job in as_completed(taken):
-                written[taken[job]] = job.result()
-                bar.update(len(written[taken[job]]))
+        with ProcessPoolExecutor(workers, context, _start_worker, start) as pool:
+            shares = [pool.submit(_worker_jobs, staging, chunks, pdf) for _ in range(workers)]
+            written = _take_jobs(content, taken, staging, chunks, pdf)
+            bar.update(sum(len(pages) for pages in written.values()))
+            for share in as_completed(shares):
+                written.update(share.result())
+                bar.update(sum(len(pages) for pages in share.result().values()))
     except (BrokenProcessPool, duckdb.Error) as error:
         raise PageWorkerError(f"a page-writing process failed: {error}") from error
+    if sorted(written) != list(range(len(chunks))):
+        raise PageWorkerError("the page-writing processes left some pages unwritten")
     return [page for number in sorted(written) for page in written[number]]
 
 
@@ -125,15 +144,16 @@ def write_pages(
 ) -> list[Path]:
     """One HTML file per territory, then the index; the territory pages' paths.
 
-    Worker processes (one per core but this one's) only for a site of at
-    least ``MIN_PAGES_FOR_WORKERS`` pages on two cores or more; they are
-    spawned, not forked, because the caller may hold DuckDB threads.
+    Worker processes (one per core but this one's, at most one per
+    ``MIN_PAGES_FOR_WORKERS`` pages) only when there are two cores or more;
+    they are spawned, not forked, because the caller may hold DuckDB threads.
     """
-    workers = len(os.sched_getaffinity(0)) - 1  # this process writes pages too
+    # this process writes pages too; a worker is started per MIN_PAGES_FOR_WORKERS pages
+    workers = min(len(os.sched_getaffinity(0)) - 1, len(keys) // MIN_PAGES_FOR_WORKERS)
     bar = tqdm(total=len(keys), desc=f"report pages {content.data.year}", unit="page",
                disable=not progress)  # fmt: skip
     with bar:
-        if workers < 1 or len(keys) < MIN_PAGES_FOR_WORKERS:
+        if workers < 1:
             pages = []
             for page in _write_territory_pages(staging, content, keys, pdf):
                 pages.append(page)

@@ -185,24 +185,25 @@ def _write_years(
     stream is seeded by the seed, what it draws for and the year
     (``SampleGenerator._rng``), never shared. So the years can be written by
     separate processes (each with a copy of the generator) and the files are
-    byte-identical to those written one year after the other. The workers
-    take years from the first, this process from the last (cancelling each
-    before a worker gets it), until they meet. Processes are spawned, not
-    forked, because the caller may hold DuckDB threads.
+    byte-identical to those written one year after the other. This process
+    writes the last years (its share of them, rounded up: it needs no
+    start-up), the workers the others; nothing is cancelled, so a worker
+    that dies makes the pool raise. Processes are spawned, not forked,
+    because the caller may hold DuckDB threads.
     """
     workers = min(len(years), len(os.sched_getaffinity(0))) - 1  # this process writes too
     if workers < 1:
         return [_write_year(generator, out_dir, year, declaration_lines) for year in years]
-    written: dict[int, int | dict[str, int]] = {}
+    mine = -(-len(years) // (workers + 1))
     with ProcessPoolExecutor(workers, multiprocessing.get_context("spawn")) as pool:
         jobs = [
-            pool.submit(_write_year, generator, out_dir, year, declaration_lines) for year in years
+            pool.submit(_write_year, generator, out_dir, year, declaration_lines)
+            for year in years[:-mine]
         ]  # fmt: skip
-        for number in reversed(range(len(jobs))):
-            if not jobs[number].cancel():  # a worker has it, and every year before it
-                break
-            written[number] = _write_year(generator, out_dir, years[number], declaration_lines)
-        return [written[n] if n in written else job.result() for n, job in enumerate(jobs)]
+        written = [
+            _write_year(generator, out_dir, year, declaration_lines) for year in years[-mine:]
+        ]
+        return [job.result() for job in jobs] + written
 
 
 def write_sample(
