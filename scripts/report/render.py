@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from scripts.paths import PROJECT_DIR, warehouse_path
 from scripts.report import folder as report_site
+from scripts.report import pages as report_pages
 from scripts.report import pdf as report_pdf
 from scripts.report import queries as report_queries
 from scripts.report.content import SiteContent, page_filename
@@ -37,7 +38,7 @@ from scripts.report.queries import TerritoryKey
 LEVELS = ("department", "region", "country")
 LEVEL_ORDER = {level: index for index, level in enumerate(("country", "region", "department"))}
 DEFAULT_OUT = PROJECT_DIR / "site"
-PDF_FOLDER = "pdf"
+PDF_FOLDER = report_pages.PDF_FOLDER
 
 
 class RenderError(RuntimeError):
@@ -155,25 +156,6 @@ def _read_marts(
         ) from error
 
 
-def _write_pages(
-    staging: Path, content: SiteContent, keys: Sequence[TerritoryKey], pdf: bool, progress: bool
-) -> list[Path]:
-    """One HTML file per territory, then the index; the territory pages' paths."""
-    env = report_site.template_environment()
-    page_template = env.get_template("territory.html")
-    pages = []
-    desc = f"report pages {content.data.year}"
-    for key in tqdm(keys, desc=desc, unit="page", disable=not progress):
-        name = page_filename(key)
-        pdf_url = f"{PDF_FOLDER}/{Path(name).stem}.pdf" if pdf else None
-        html = page_template.render(**content.territory_page(key).context(), pdf_url=pdf_url)
-        (staging / name).write_text(html, encoding="utf-8")
-        pages.append(staging / name)
-    index = env.get_template("index.html").render(**content.index_page().context())
-    (staging / "index.html").write_text(index, encoding="utf-8")
-    return pages
-
-
 def _print_pdfs(
     pages: list[Path], staging: Path, chromium: str, progress: bool, full: bool
 ) -> list[Path]:
@@ -218,7 +200,10 @@ def render_site(
     content = SiteContent(data, set(keys))
     with report_site.staging_folder(out_dir) as staging:
         report_site.write_assets(staging)
-        pages = _write_pages(staging, content, keys, pdf, progress)
+        try:
+            pages = report_pages.write_pages(staging, content, keys, pdf, progress, warehouse)
+        except report_pages.PageWorkerError as error:
+            raise RenderError(str(error)) from error
         pdfs = (
             _print_pdfs(pages, staging, chromium, progress, pdf_full)
             if chromium is not None

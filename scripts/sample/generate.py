@@ -52,10 +52,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
+import os
 import shutil
 import sys
 import time
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import cast
 
@@ -162,6 +165,47 @@ def _manifest(
     return manifest
 
 
+def _write_year(
+    generator: SampleGenerator, out_dir: Path, year: int, declaration_lines: int
+) -> int | dict[str, int]:
+    """One year's files: its declaration line count, or its published files' line counts."""
+    year_dir = out_dir / str(year)
+    year_dir.mkdir()
+    if declaration_lines:
+        return write_declarations_year(generator, year_dir, year, declaration_lines)
+    return write_published_year(generator, year_dir, year)
+
+
+def _write_years(
+    generator: SampleGenerator, out_dir: Path, years: list[int], declaration_lines: int
+) -> list[int | dict[str, int]]:
+    """Write every year, shared between this process and a spawned one per other core.
+
+    A year's files depend on nothing drawn for another year: every random
+    stream is seeded by the seed, what it draws for and the year
+    (``SampleGenerator._rng``), never shared. So the years can be written by
+    separate processes (each with a copy of the generator) and the files are
+    byte-identical to those written one year after the other. This process
+    writes the last years (its share of them, rounded up: it needs no
+    start-up), the workers the others; nothing is cancelled, so a worker
+    that dies makes the pool raise. Processes are spawned, not forked,
+    because the caller may hold DuckDB threads.
+    """
+    workers = min(len(years), len(os.sched_getaffinity(0))) - 1  # this process writes too
+    if workers < 1:
+        return [_write_year(generator, out_dir, year, declaration_lines) for year in years]
+    mine = -(-len(years) // (workers + 1))
+    with ProcessPoolExecutor(workers, multiprocessing.get_context("spawn")) as pool:
+        jobs = [
+            pool.submit(_write_year, generator, out_dir, year, declaration_lines)
+            for year in years[:-mine]
+        ]  # fmt: skip
+        written = [
+            _write_year(generator, out_dir, year, declaration_lines) for year in years[-mine:]
+        ]
+        return [job.result() for job in jobs] + written
+
+
 def write_sample(
     out_dir: Path,
     years: Iterable[int],
@@ -189,13 +233,12 @@ def write_sample(
     copy_annexes(out_dir)
     lines = 0
     counts: dict[str, dict[str, int]] = {"regional": {}, "national": {}}
-    for year in years:
-        year_dir = out_dir / str(year)
-        year_dir.mkdir()
-        if declaration_lines:
-            lines += write_declarations_year(generator, year_dir, year, declaration_lines)
+    for year, written in zip(years, _write_years(generator, out_dir, years, declaration_lines),
+                             strict=True):  # fmt: skip
+        if isinstance(written, int):
+            lines += written
         else:
-            for kind, count in write_published_year(generator, year_dir, year).items():
+            for kind, count in written.items():
                 counts[kind][str(year)] = count
     manifest = _manifest(years, seed, detail, declaration_lines, lines, counts)
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
