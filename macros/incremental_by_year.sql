@@ -78,3 +78,43 @@
     )
     {%- endif %}
 {%- endmacro %}
+
+{#- The where clause of a staging model of a raw trade table: the raw rows'
+    year is text, and the model keeps each row's load time. -#}
+{% macro where_raw_year_changed(raw_relation) -%}
+    {{ return(where_year_changed(
+        upstream=raw_relation,
+        year_expression='cast(trim(year) as integer)',
+        upstream_version='max(loaded_at)',
+        upstream_rows='count(*)',
+        built_version='max(loaded_at)',
+        built_rows='count(*)',
+    )) }}
+{%- endmacro %}
+
+{#- The where clause of a model computed from both trade stagings, departmental
+    and national: a year's signature counts the rows of both, and the model
+    keeps it in source_loaded_at and source_row_count. -#}
+{% macro where_trade_year_changed() -%}
+    {%- set upstream_rows -%}
+    (
+        select
+            year,
+            loaded_at
+        from {{ ref('stg_customs__trade_values') }}
+        union all
+        select
+            year,
+            loaded_at
+        from {{ ref('stg_customs__national_trade') }}
+    ) as upstream_rows
+    {%- endset -%}
+    {{ return(where_year_changed(
+        upstream=upstream_rows,
+        year_expression='year',
+        upstream_version='max(loaded_at)',
+        upstream_rows='count(*)',
+        built_version='max(source_loaded_at)',
+        built_rows='max(source_row_count)',
+    )) }}
+{%- endmacro %}

@@ -8,27 +8,7 @@
 -- Incremental by year (see macros/incremental_by_year.sql): only the years
 -- whose raw rows, departmental or national, changed are recomputed.
 {{ config(**incremental_by_year_config()) }}
-{%- set upstream_rows -%}
-    (
-        select
-            year,
-            loaded_at
-        from {{ ref('stg_customs__trade_values') }}
-        union all
-        select
-            year,
-            loaded_at
-        from {{ ref('stg_customs__national_trade') }}
-    ) as upstream_rows
-{%- endset %}
-{%- set changed_years = where_year_changed(
-    upstream=upstream_rows,
-    year_expression='year',
-    upstream_version='max(loaded_at)',
-    upstream_rows='count(*)',
-    built_version='max(source_loaded_at)',
-    built_rows='max(source_row_count)',
-) %}
+{%- set changed_years = where_trade_year_changed() %}
 
 with
 

@@ -24,14 +24,7 @@ source as (
         source_line,
         loaded_at
     from {{ source('customs', 'customs_national_trade') }}
-    {{ where_year_changed(
-        upstream=source('customs', 'customs_national_trade'),
-        year_expression='cast(trim(year) as integer)',
-        upstream_version='max(loaded_at)',
-        upstream_rows='count(*)',
-        built_version='max(loaded_at)',
-        built_rows='count(*)',
-    ) }}
+    {{ where_raw_year_changed(source('customs', 'customs_national_trade')) }}
 
 ),
 
