@@ -92,21 +92,27 @@
     )) }}
 {%- endmacro %}
 
+{#- The rows a year's signature counts in a model computed from both trade
+    stagings: the year and load time of every departmental and national row. -#}
+{% macro trade_year_rows(departmental, national) -%}
+    select
+        year,
+        loaded_at
+    from {{ departmental }}
+    union all
+    select
+        year,
+        loaded_at
+    from {{ national }}
+{%- endmacro %}
+
 {#- The where clause of a model computed from both trade stagings, departmental
     and national: a year's signature counts the rows of both, and the model
     keeps it in source_loaded_at and source_row_count. -#}
 {% macro where_trade_year_changed() -%}
     {%- set upstream_rows -%}
     (
-        select
-            year,
-            loaded_at
-        from {{ ref('stg_customs__trade_values') }}
-        union all
-        select
-            year,
-            loaded_at
-        from {{ ref('stg_customs__national_trade') }}
+        {{ trade_year_rows(ref('stg_customs__trade_values'), ref('stg_customs__national_trade')) }}
     ) as upstream_rows
     {%- endset -%}
     {{ return(where_year_changed(
@@ -117,4 +123,17 @@
         built_version='max(source_loaded_at)',
         built_rows='max(source_row_count)',
     )) }}
+{%- endmacro %}
+
+{#- The signature each such model keeps, per year, from the CTEs holding the
+    rows it read (the year's rows of both stagings, before any filter). -#}
+{% macro trade_year_signatures(departmental, national) -%}
+    select
+        year,
+        max(loaded_at) as source_loaded_at,
+        count(*) as source_row_count
+    from (
+        {{ trade_year_rows(departmental, national) }}
+    ) as year_rows
+    group by year
 {%- endmacro %}

@@ -70,23 +70,8 @@ national_trade as (
 
 year_versions as (
 
-    -- the same signature as upstream_rows: every departmental and national row
-    select
-        year,
-        max(loaded_at) as source_loaded_at,
-        count(*) as source_row_count
-    from (
-        select
-            year,
-            loaded_at
-        from trade_values
-        union all
-        select
-            year,
-            loaded_at
-        from national_rows
-    ) as year_rows
-    group by year
+    -- the signature the incremental filter compares (macros/incremental_by_year.sql)
+    {{ trade_year_signatures('trade_values', 'national_rows') }}
 
 ),
 
