@@ -1,15 +1,12 @@
 {#
     Data tests limited to the years a build changed.
 
-    An incremental build of the main job (scripts/pipeline/build.py) changes
-    the rows of a few years only: the years whose raw rows changed, and the
-    later years that compare with them (up to var('five_year_lag') years on).
-    Every other year's rows are those that passed every test at an earlier
-    build, computed by the same project from the same raw rows (any change to
-    the project, or a vanished year, makes the build a full refresh). So the
-    build sets TRADE_TEST_YEARS to the changed years, and the tests below that
-    judge each row or each year alone read only those years. Unset (a full
-    refresh, dbt run by hand, CI, Spark), every test reads every year.
+    An incremental build of the main job changes the rows of a few years only
+    (macros/changed_years.sql: the list in TRADE_CHANGED_YEARS). Every other
+    year's rows are those that passed every test at an earlier build, so the
+    tests below that judge each row or each year alone read only the listed
+    years. With no list (a full refresh, dbt run by hand, CI, Spark), every
+    test reads every year.
 
     dbt calls get_where_subquery on the relation of every generic test; this
     project's version adds the years to the test's own `where` config.
@@ -38,8 +35,8 @@
     year, a rank partition without it, a singular test).
 #}
 {% macro tested_years_condition() -%}
-    {%- set listed = env_var('TRADE_TEST_YEARS', '') | trim -%}
-    {%- if not listed or not execute -%}
+    {%- set years = changed_years() -%}
+    {%- if not years -%}
         {%- do return('') -%}
     {%- endif -%}
     {%- set attached = model.get('attached_node') or '' -%}
@@ -59,13 +56,5 @@
     {%- if not per_year -%}
         {%- do return('') -%}
     {%- endif -%}
-    {%- set years = [] -%}
-    {%- for year in listed.split(',') -%}
-        {%- if not (year | trim).isdigit() -%}
-            {%- do exceptions.raise_compiler_error(
-                "TRADE_TEST_YEARS must list years separated by commas, not '" ~ listed ~ "'") -%}
-        {%- endif -%}
-        {%- do years.append(year | trim | int) -%}
-    {%- endfor -%}
     {%- do return('year in (' ~ years | join(', ') ~ ')') -%}
 {%- endmacro %}

@@ -176,6 +176,16 @@ def _compiled_test(target: Path, folder: str, name: str) -> str:
     return (target / "compiled/french_trade" / folder / name).read_text(encoding="utf-8")
 
 
+def test_an_incremental_build_recomputes_the_changed_years_of_a_mart(
+    rebuilt: dict[str, Path],
+) -> None:
+    """2024 is new and 2023 revised: a mart incremental by year computes those two
+    years only (and equals a build from scratch, above); a full build every year."""
+    mart = ("models/marts", "territory_product_trade.sql")
+    assert "year in (2023, 2024)" in _compiled_test(rebuilt["incremental_target"], *mart)
+    assert "year in (" not in _compiled_test(rebuilt["scratch_target"], *mart)
+
+
 def test_an_incremental_build_tests_the_changed_years_and_a_full_one_every_year(
     rebuilt: dict[str, Path], tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@
 -- partner codes that are not countries form one node, HORS_PAYS, labelled by
 -- the var special_partner_label; each value, exact until here, is rounded
 -- once to the cent.
+{{ config(**mart_by_year_config()) }}
 {% set other_label = var('other_bucket_label') %}
 {% set country_label -%}
     case
@@ -34,6 +35,7 @@ flow_links as (
         share_of_flow,
         link_rank
     from {{ ref('int_territory_flow_links') }}
+    {{ where_changed_years('year') }}
 
 ),
 

@@ -6,6 +6,7 @@
 -- ranked, hence never main partners. Euro columns are rounded to the cent
 -- once, here, from exact sums; balance and total are computed from the
 -- rounded exports and imports, so that they add up on a page.
+{{ config(**mart_by_year_config()) }}
 {% set territory_year = ['territory_level', 'territory_code', 'year'] %}
 
 with
@@ -20,6 +21,7 @@ territory_trade as (
         country_code,
         value_eur
     from {{ ref('int_territory_trade') }}
+    {{ where_changed_years('year') }}
 
 ),
 

@@ -2,6 +2,7 @@
 -- product nomenclature: CPF4 and A129 as published, rolled up to A38 and A17
 -- for the treemaps. Each product's value, mass, share of the territory's flow
 -- and rank.
+{{ config(**mart_by_year_config()) }}
 {% set territory_flow = ['territory_level', 'territory_code', 'year', 'flow', 'product_level'] %}
 
 with
@@ -18,6 +19,7 @@ territory_trade as (
         value_eur,
         mass_kg
     from {{ ref('int_territory_product_detail') }}
+    {{ where_changed_years('year') }}
 
 ),
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from scripts.ingest import layout as raw_layout
 from scripts.ingest import load as load_raw
 from scripts.paths import PROJECT_DIR, SAMPLE_RAW_DIR, raw_dir, warehouse_path
+from scripts.pipeline import changed_years
 from scripts.pipeline import parquet as export_parquet
 from scripts.pipeline import state as build_state
-from scripts.pipeline import tested_years
 from scripts.report import render as render_reports
 from scripts.sample import generate as generate_sample
 
@@ -67,19 +67,21 @@ MAIN_JOB_EXCLUDES = ("--exclude-resource-type", "unit_test")
 
 
 def dbt_build(
-    warehouse: Path, extra_args: list[str] | None = None, test_years: list[int] | None = None
+    warehouse: Path, extra_args: list[str] | None = None, years: list[int] | None = None
 ) -> None:
     """Run ``dbt build`` (seeds, models, data tests) against ``warehouse`` in a child process.
 
     A child process guarantees that dbt's DuckDB connection is closed (and its
     write-ahead log checkpointed) before the file is moved into place.
-    ``test_years``, when given, limits the tests that judge each row or year
-    alone to those years (macros/tested_years.sql); otherwise every year is tested.
+    ``years``, when given, are the only years whose rows changed: the marts
+    incremental by year recompute only them, and the tests that judge each row
+    or year alone read only them (macros/changed_years.sql); otherwise every
+    year is computed and tested.
     """
     env = {**os.environ, "TRADE_WAREHOUSE_PATH": str(warehouse)}
-    env.pop("TRADE_TEST_YEARS", None)
-    if test_years:
-        env["TRADE_TEST_YEARS"] = ",".join(map(str, test_years))
+    env.pop("TRADE_CHANGED_YEARS", None)
+    if years:
+        env["TRADE_CHANGED_YEARS"] = ",".join(map(str, years))
     command = dbt_command("build", *MAIN_JOB_EXCLUDES, *(extra_args or []))
     if subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False).returncode != 0:
         raise BuildError("dbt build failed (see the failing models or tests above)")
@@ -112,7 +114,7 @@ def build_warehouse(
         fingerprint = build_state.project_fingerprint(dbt_args=dbt_args)
         previous = build_state.last_build(building)
         raw_before_load = build_state.raw_signature(building)
-        years_before_load = tested_years.signatures(building)
+        years_before_load = changed_years.signatures(building)
         started = time.perf_counter()
         report = load_raw.load(folder, building, quarantine=quarantine,
                                allow_removals=consent.allow_removals,
@@ -126,14 +128,14 @@ def build_warehouse(
             previous, fingerprint, raw_before_load, report.files_removed,
             build_state.vanished_years(building), requested=full_refresh,
         )  # fmt: skip
-        test_years = [] if reason else tested_years.tested_years(
-            years_before_load, tested_years.signatures(building))  # fmt: skip
+        years = [] if reason else changed_years.changed_years(
+            years_before_load, changed_years.signatures(building))  # fmt: skip
         print(
             f"dbt: {'every year rebuilt (' + reason + ')' if reason else 'incremental build'}"
-            + (f"; per-year tests on {', '.join(map(str, test_years))}" if test_years else "")
+            + (f"; years recomputed and tested: {', '.join(map(str, years))}" if years else "")
         )
         dbt_build(building, [*(dbt_args or []), *(["--full-refresh"] if reason else [])],
-                  test_years)  # fmt: skip
+                  years)  # fmt: skip
         build_state.record_build(building, fingerprint, reason)
         os.replace(building, target)
     finally:

@@ -1,14 +1,15 @@
-"""Which years an incremental build changed, for the data tests to read only those.
+"""Which years an incremental build changes, for dbt to recompute and test only those.
 
 Why: a build that adds a year or revises one changes the rows of that year,
 and of the later years that compare with it (up to the var ``five_year_lag``
-of dbt_project.yml). The other years' rows passed every test at an earlier
-build and are recomputed by the same project from the same raw rows (a
-project change or a vanished year makes the build a full refresh, see
-``state.py``), so testing them again only costs time: most of a one-year
-build's tests over ten years. The build passes the changed years to dbt in
-``TRADE_TEST_YEARS``, which ``macros/tested_years.sql`` turns into a filter
-on the tests that judge each row or each year alone.
+of dbt_project.yml). The other years' rows were computed and tested at an
+earlier build, by the same project from the same raw rows (a project change
+or a vanished year makes the build a full refresh, see ``state.py``), so
+computing and testing them again only costs time: most of a one-year build
+over ten years. The build passes the changed years to dbt in
+``TRADE_CHANGED_YEARS`` (``macros/changed_years.sql``): the marts incremental
+by year recompute only them, and the tests that judge each row or each year
+alone read only them (``macros/tested_years.sql``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import yaml
 from scripts.paths import PROJECT_DIR
 
 #: The raw tables of trade, each row with its year; a change to any other raw
-#: table (the label annexes) may change every year's rows, so it tests them all.
+#: table (the label annexes) may change every year's rows: every year is rebuilt.
 TRADE_TABLES = ("customs_trade", "customs_national_trade")
 LABEL_TABLES = ("customs_labels", "product_labels")
 
@@ -71,12 +72,12 @@ def signatures(warehouse: Path) -> RawSignatures:
     return years, repr(labels)
 
 
-def tested_years(before: RawSignatures, after: RawSignatures) -> list[int]:
+def changed_years(before: RawSignatures, after: RawSignatures) -> list[int]:
     """The years whose rows a build from ``before`` to ``after`` may change, or [] for all.
 
     A year counts when its signature changed (new, revised or emptied), with
     the ``five_year_lag`` years after it that the data holds. An empty list
-    means test every year: the label annexes changed, or no trade year did.
+    means every year: the label annexes changed, or no trade year did.
     """
     (years_before, labels_before), (years_after, labels_after) = before, after
     if labels_before != labels_after:

@@ -5,6 +5,7 @@
 -- value for (no base year, no imports...) has no row.
 -- Labels, kinds, units and order come from the indicators seed (one row per
 -- code below); the list here only names the columns computed for them.
+{{ config(**mart_by_year_config()) }}
 {% set indicator_columns = [
     'exports_eur',
     'imports_eur',
@@ -47,7 +48,7 @@ balances as (
         imports_eur,
         balance_eur
     from {{ ref('territory_trade_balance') }}
-    where territory_level = 'department'
+    where territory_level = 'department' {{ where_changed_years('year', 'and') }}
 
 ),
 

@@ -3,6 +3,7 @@
 -- partner countries and across A129 products, the number of each with trade,
 -- the smallest number of the largest ones that make 80 % of the flow, and the
 -- share of the largest one.
+{{ config(**mart_by_year_config()) }}
 {% set cumulative_share_threshold = 0.8 %}
 {% set item_group = ['territory_level', 'territory_code', 'year', 'flow', 'item_type'] %}
 
@@ -20,7 +21,7 @@ items as (
         item_code,
         value_eur
     from {{ ref('int_territory_trade_items') }}
-    where value_eur > 0
+    where value_eur > 0 {{ where_changed_years('year', 'and') }}
 
 ),
 

@@ -5,6 +5,7 @@
 -- imports under a special code (not determined, secret, stores...; see the
 -- countries seed) count in the product's imports but name no supplier, so a
 -- product imported under special codes alone has no first supplier.
+{{ config(**mart_by_year_config()) }}
 {% set dependency_threshold = 0.5 %}
 
 with
@@ -26,6 +27,7 @@ imports as (
             and territory_trade.year = supplier_countries.year
             and supplier_countries.country_group = 'country'
     where territory_trade.flow = 'import' and territory_trade.value_eur > 0
+    {{ where_changed_years('territory_trade.year', 'and') }}
 
 ),
 
@@ -40,7 +42,7 @@ product_labels as (
         item_code as product_code,
         item_label as product_label
     from {{ ref('int_territory_trade_items') }}
-    where flow = 'import' and item_type = 'product'
+    where flow = 'import' and item_type = 'product' {{ where_changed_years('year', 'and') }}
 
 ),
 

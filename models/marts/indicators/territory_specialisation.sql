@@ -4,6 +4,7 @@
 -- (France including trade allocated to no department). Above 1 the territory
 -- is specialised in the product. Departments are ranked by it among
 -- departments, regions among regions, for each product and year.
+{{ config(**mart_by_year_config()) }}
 {% set rca_group = ['territory_level', 'year', 'product_code'] %}
 
 with
@@ -17,7 +18,7 @@ balances as (
         year,
         exports_eur
     from {{ ref('territory_trade_balance') }}
-    where exports_eur > 0
+    where exports_eur > 0 {{ where_changed_years('year', 'and') }}
 
 ),
 
@@ -31,7 +32,7 @@ product_exports as (
         item_label as product_label,
         value_eur
     from {{ ref('int_territory_trade_items') }}
-    where flow = 'export' and item_type = 'product'
+    where flow = 'export' and item_type = 'product' {{ where_changed_years('year', 'and') }}
 
 ),
 

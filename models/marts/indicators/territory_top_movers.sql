@@ -6,6 +6,7 @@
 -- whose base year is not in the data has no row. Complete years only: a
 -- partial year of the regional file compared with a whole one would show
 -- every item falling.
+{{ config(**mart_by_year_config()) }}
 {% set horizons = [('1y', 1), ('5y', var('five_year_lag'))] %}
 {% set top_n = 5 %}
 {% set mover_group = [
@@ -129,6 +130,7 @@ changes as (
     from paired
     inner join data_years as current_years on paired.current_year = current_years.year
     inner join data_years as base_years on paired.base_year = base_years.year
+    {{ where_changed_years('paired.current_year') }}
     group by
         paired.territory_level,
         paired.territory_code,

@@ -3,6 +3,7 @@
 -- sold there, the share of the product's exports it makes (the dependency),
 -- and ranks by that share and by value. A territory that exports nothing to
 -- the US has no row.
+{{ config(**mart_by_year_config()) }}
 {% set market_country_code = 'US' %}
 {% set territory_year = ['territory_level', 'territory_code', 'year'] %}
 
@@ -18,7 +19,7 @@ exports as (
         country_code,
         value_eur
     from {{ ref('int_territory_trade') }}
-    where flow = 'export'
+    where flow = 'export' {{ where_changed_years('year', 'and') }}
 
 ),
 
@@ -33,7 +34,7 @@ product_labels as (
         item_code as product_code,
         item_label as product_label
     from {{ ref('int_territory_trade_items') }}
-    where flow = 'export' and item_type = 'product'
+    where flow = 'export' and item_type = 'product' {{ where_changed_years('year', 'and') }}
 
 ),
 

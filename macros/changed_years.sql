@@ -1,0 +1,70 @@
+{#
+    The years a build of the main job changes.
+
+    scripts/pipeline/build.py works out, from the raw layer before and after
+    its load, which years' raw rows changed (new, revised or emptied years),
+    adds the later years compared with them (up to var('five_year_lag') years
+    on) and passes the list to dbt in TRADE_CHANGED_YEARS
+    (scripts/pipeline/changed_years.py). Every other year's rows are those an
+    earlier build computed and tested, from the same raw rows with the same
+    project: a project change, a vanished year or a changed label annex makes
+    the build set no list (a full refresh, or every year recomputed).
+
+    Two things read the list: the marts incremental by year recompute only
+    these years (mart_by_year_config, where_changed_years), and the data tests
+    that judge each row or each year alone read only these years
+    (macros/tested_years.sql). Unset (a full refresh, dbt run by hand, CI,
+    Spark), every year is computed and tested.
+
+    The variable is read only when dbt executes, never while it parses: a
+    value read at parse time is stored with the parse, and a new value would
+    make dbt parse the files again at every build.
+#}
+
+{#- The listed years as integers, or none when no list is set or dbt is parsing. -#}
+{% macro changed_years() -%}
+    {%- if not execute -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- set listed = env_var('TRADE_CHANGED_YEARS', '') | trim -%}
+    {%- if not listed -%}
+        {%- do return(none) -%}
+    {%- endif -%}
+    {%- set years = [] -%}
+    {%- for year in listed.split(',') -%}
+        {%- if not (year | trim).isdigit() -%}
+            {%- do exceptions.raise_compiler_error(
+                "TRADE_CHANGED_YEARS must list years separated by commas, not '" ~ listed ~ "'") -%}
+        {%- endif -%}
+        {%- do years.append(year | trim | int) -%}
+    {%- endfor -%}
+    {%- do return(years) -%}
+{%- endmacro %}
+
+{#- The config of a mart incremental by year: on DuckDB, the listed years are
+    deleted and inserted again; elsewhere (Spark) and with var
+    incremental_by_year false, a plain table. Marts are only made so when each
+    year's rows are computed from that year and the years before it, up to
+    var('five_year_lag'). -#}
+{% macro mart_by_year_config() -%}
+    {%- if var('incremental_by_year', true) and target.type == 'duckdb' -%}
+        {{ return({
+            'materialized': 'incremental',
+            'incremental_strategy': 'delete+insert',
+            'unique_key': 'year',
+            'on_schema_change': 'fail',
+        }) }}
+    {%- endif -%}
+    {{ return({'materialized': 'table'}) }}
+{%- endmacro %}
+
+{#- A where clause (or, with keyword='and', a further condition) keeping the
+    rows of the changed years, when a mart incremental by year is built
+    incrementally with a list; nothing otherwise, so every year is computed.
+    column: the year of the rows a mart writes (not a base year it reads). -#}
+{% macro where_changed_years(column, keyword='where') -%}
+    {%- set years = changed_years() -%}
+    {%- if years and is_incremental() -%}
+        {{ keyword }} {{ column }} in ({{ years | join(', ') }})
+    {%- endif -%}
+{%- endmacro %}
