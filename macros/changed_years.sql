@@ -12,8 +12,8 @@
 
     Two things read the list: the marts incremental by year recompute only
     these years (mart_by_year_config, where_changed_years), and the data tests
-    that judge each row or each year alone read only these years
-    (macros/tested_years.sql). Unset (a full refresh, dbt run by hand, CI,
+    that judge each row or each year alone, or compare figures within each
+    year, read only these years (macros/tested_years.sql). Unset (a full refresh, dbt run by hand, CI,
     Spark), every year is computed and tested.
 
     The variable is read only when dbt executes, never while it parses: a

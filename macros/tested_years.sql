@@ -4,9 +4,12 @@
     An incremental build of the main job changes the rows of a few years only
     (macros/changed_years.sql: the list in TRADE_CHANGED_YEARS). Every other
     year's rows are those that passed every test at an earlier build, so the
-    tests below that judge each row or each year alone read only the listed
-    years. With no list (a full refresh, dbt run by hand, CI, Spark), every
-    test reads every year.
+    generic tests below that judge each row or each year alone, and the
+    singular tests that compare figures within each year (the reconciliations
+    of tests/dbt/, through tested_years_relation), read only the listed years.
+    Tests whose rows may span years, and tests of seeds and sources, read
+    everything. With no list (a full refresh, dbt run by hand, CI, Spark),
+    every test reads every year.
 
     dbt calls get_where_subquery on the relation of every generic test; this
     project's version adds the years to the test's own `where` config.
@@ -57,4 +60,20 @@
         {%- do return('') -%}
     {%- endif -%}
     {%- do return('year in (' ~ years | join(', ') ~ ')') -%}
+{%- endmacro %}
+
+{#
+    A relation for a singular test that compares figures within each year (a
+    reconciliation): the relation itself, or with a list of changed years a
+    subquery of its rows of those years, under the relation's name or `alias`.
+    The same reasoning as for the generic tests above: the other years' rows
+    are unchanged since they passed. Only for relations with a year column.
+#}
+{% macro tested_years_relation(relation, alias=none) -%}
+    {%- set years = changed_years() -%}
+    {%- if not years -%}
+        {{ relation }}{{ ' as ' ~ alias if alias else '' }}
+    {%- else -%}
+        (select * from {{ relation }} where year in ({{ years | join(', ') }})) as {{ alias or relation.identifier }}
+    {%- endif -%}
 {%- endmacro %}

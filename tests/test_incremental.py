@@ -189,17 +189,18 @@ def test_an_incremental_build_recomputes_the_changed_years_of_a_mart(
 def test_an_incremental_build_tests_the_changed_years_and_a_full_one_every_year(
     rebuilt: dict[str, Path], tmp_path: Path
 ) -> None:
-    """2024 is new and 2023 revised: the per-row tests read those two years, the
-    reconciliations every year; a full build's tests read every year."""
+    """2024 is new and 2023 revised: the per-row tests and the reconciliations
+    read those two years; a full build's tests read every year."""
     row_test = ("models/marts/_marts__models.yml",
                 "value_between_territory_trade_balance_exports_eur__1e15__0.sql")  # fmt: skip
     reconciliation = ("tests/dbt", "assert_departments_sum_to_regions_and_france.sql")
-    limited = _compiled_test(rebuilt["incremental_target"], *row_test)
-    assert "year in (2023, 2024)" in limited
-    assert "year in (" not in _compiled_test(rebuilt["incremental_target"], *reconciliation)
-    assert "year in (" not in _compiled_test(rebuilt["scratch_target"], *row_test)
-    # the limited test still fails on a wrong figure of a changed year, and only
-    # there: 2022's rows passed this test when 2022 was built, and are unchanged
+    tests = {"row": row_test, "reconciliation": reconciliation}
+    limited = {name: _compiled_test(rebuilt["incremental_target"], *t) for name, t in tests.items()}
+    for name, test in tests.items():
+        assert "year in (2023, 2024)" in limited[name], name
+        assert "year in (" not in _compiled_test(rebuilt["scratch_target"], *test), name
+    # the limited tests still fail on a wrong figure of a changed year, and only
+    # there: 2022's rows passed them when 2022 was built, and are unchanged
     broken = tmp_path / rebuilt["incremental"].name  # the compiled SQL names the file
     found = {}
     for year in (FIRST, LAST):
@@ -207,9 +208,9 @@ def test_an_incremental_build_tests_the_changed_years_and_a_full_one_every_year(
         with duckdb.connect(str(broken)) as con:
             con.execute("update marts.territory_trade_balance set exports_eur = -1 "
                         "where territory_level = 'department' and year = ?", [year])  # fmt: skip
-            found[year] = len(con.execute(limited).fetchall())
-    assert found[LAST] > 0
-    assert found[FIRST] == 0
+            found[year] = {name: len(con.execute(sql).fetchall()) for name, sql in limited.items()}
+    assert found[LAST]["row"] > 0 and found[LAST]["reconciliation"] > 0
+    assert found[FIRST] == {"row": 0, "reconciliation": 0}
 
 
 def test_a_year_whose_files_vanish_is_removed_by_a_full_refresh(

@@ -16,7 +16,7 @@ balances as (
         year,
         exports_eur,
         imports_eur
-    from {{ ref('territory_trade_balance') }}
+    from {{ tested_years_relation(ref('territory_trade_balance')) }}
 
 ),
 
@@ -26,7 +26,7 @@ unallocated as (
         year,
         sum(case when flow = 'export' then value_eur else 0 end) as exports_eur,
         sum(case when flow = 'import' then value_eur else 0 end) as imports_eur
-    from {{ ref('stg_customs__trade_values') }}
+    from {{ tested_years_relation(ref('stg_customs__trade_values')) }}
     where not is_allocated_to_department
     group by year
 
@@ -37,7 +37,7 @@ periods as (
     select
         year,
         france_source
-    from {{ ref('int_trade_periods') }}
+    from {{ tested_years_relation(ref('int_trade_periods')) }}
 
 ),
 
@@ -47,7 +47,7 @@ national as (
         year,
         sum(case when flow = 'export' then value_eur else 0 end) as exports_eur,
         sum(case when flow = 'import' then value_eur else 0 end) as imports_eur
-    from {{ ref('stg_customs__national_trade') }}
+    from {{ tested_years_relation(ref('stg_customs__national_trade')) }}
     where product_code is not null
     group by year
 
@@ -105,7 +105,7 @@ unallocated_columns as (
         france.unallocated_imports_eur,
         france.exports_eur - sum(departments.exports_eur) as expected_unallocated_exports_eur,
         france.imports_eur - sum(departments.imports_eur) as expected_unallocated_imports_eur
-    from {{ ref('territory_trade_balance') }} as france
+    from {{ tested_years_relation(ref('territory_trade_balance'), 'france') }}
     inner join balances as departments
         on france.year = departments.year and departments.territory_level = 'department'
     where france.territory_level = 'country'

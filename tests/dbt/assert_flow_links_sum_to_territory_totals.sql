@@ -13,7 +13,7 @@ links as (
         flow,
         sum(value_eur) as links_eur,
         count(*) as link_count
-    from {{ ref('territory_flow_links') }}
+    from {{ tested_years_relation(ref('territory_flow_links')) }}
     group by territory_level, territory_code, year, flow
 
 ),
@@ -26,7 +26,7 @@ balances as (
         year,
         'export' as flow,
         exports_eur as total_eur
-    from {{ ref('territory_trade_balance') }}
+    from {{ tested_years_relation(ref('territory_trade_balance')) }}
     union all
     select
         territory_level,
@@ -34,7 +34,7 @@ balances as (
         year,
         'import' as flow,
         imports_eur as total_eur
-    from {{ ref('territory_trade_balance') }}
+    from {{ tested_years_relation(ref('territory_trade_balance')) }}
 
 )
 

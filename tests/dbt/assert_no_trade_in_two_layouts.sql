@@ -6,7 +6,7 @@ select
     year,
     department_code,
     count(*) as raw_rows
-from {{ ref('stg_customs__trade_values') }}
+from {{ tested_years_relation(ref('stg_customs__trade_values')) }}
 group by flow, year, department_code
 having
     count(distinct case when declaration_line is null then 'departmental' else 'declarations' end)

@@ -12,7 +12,7 @@ balances as (
         year,
         exports_eur,
         imports_eur
-    from {{ ref('territory_trade_balance') }}
+    from {{ tested_years_relation(ref('territory_trade_balance')) }}
 
 ),
 
@@ -26,7 +26,7 @@ products as (
         sum(case when flow = 'export' then value_eur else 0 end) as exports_eur,
         sum(case when flow = 'import' then value_eur else 0 end) as imports_eur,
         count(*) as row_count
-    from {{ ref('territory_product_trade') }}
+    from {{ tested_years_relation(ref('territory_product_trade')) }}
     group by territory_level, territory_code, year, product_level
 
 ),
@@ -41,7 +41,7 @@ partners as (
         sum(exports_eur) as exports_eur,
         sum(imports_eur) as imports_eur,
         count(*) as row_count
-    from {{ ref('territory_partner_trade') }}
+    from {{ tested_years_relation(ref('territory_partner_trade')) }}
     group by territory_level, territory_code, year
 
 ),

@@ -11,7 +11,7 @@ region_shares as (
         year,
         sum(export_share_of_region) as export_total,
         sum(import_share_of_region) as import_total
-    from {{ ref('territory_trade_balance') }}
+    from {{ tested_years_relation(ref('territory_trade_balance')) }}
     where territory_level = 'department'
     group by region_code, year
 
@@ -25,7 +25,7 @@ partner_shares as (
         year,
         sum(export_share) as export_total,
         sum(import_share) as import_total
-    from {{ ref('territory_partner_trade') }}
+    from {{ tested_years_relation(ref('territory_partner_trade')) }}
     group by territory_level, territory_code, year
 
 ),
@@ -38,7 +38,7 @@ product_shares as (
         year,
         sum(case when flow = 'export' then share_of_flow end) as export_total,
         sum(case when flow = 'import' then share_of_flow end) as import_total
-    from {{ ref('territory_product_trade') }}
+    from {{ tested_years_relation(ref('territory_product_trade')) }}
     group by territory_level, territory_code, year, product_level
 
 ),

@@ -11,7 +11,7 @@ links as (
         flow,
         link_rank,
         is_top_link
-    from {{ ref('territory_flow_links') }}
+    from {{ tested_years_relation(ref('territory_flow_links')) }}
 
 ),
 

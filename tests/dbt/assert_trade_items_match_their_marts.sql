@@ -14,7 +14,7 @@ items as (
         item_type,
         sum(value_eur) as value_eur,
         count(*) as item_count
-    from {{ ref('int_territory_trade_items') }}
+    from {{ tested_years_relation(ref('int_territory_trade_items')) }}
     group by territory_level, territory_code, year, flow, item_type
 
 ),
@@ -29,7 +29,7 @@ products as (
         'product' as item_type,
         sum(value_eur) as value_eur,
         count(*) as item_count
-    from {{ ref('territory_product_trade') }}
+    from {{ tested_years_relation(ref('territory_product_trade')) }}
     where product_level = 'a129'
     group by territory_level, territory_code, year, flow
 
@@ -45,7 +45,7 @@ partner_exports as (
         'partner' as item_type,
         sum(exports_eur) as value_eur,
         count(case when exports_eur <> 0 then 1 end) as item_count
-    from {{ ref('territory_partner_trade') }}
+    from {{ tested_years_relation(ref('territory_partner_trade')) }}
     group by territory_level, territory_code, year
 
 ),
@@ -60,7 +60,7 @@ partner_imports as (
         'partner' as item_type,
         sum(imports_eur) as value_eur,
         count(case when imports_eur <> 0 then 1 end) as item_count
-    from {{ ref('territory_partner_trade') }}
+    from {{ tested_years_relation(ref('territory_partner_trade')) }}
     group by territory_level, territory_code, year
 
 ),

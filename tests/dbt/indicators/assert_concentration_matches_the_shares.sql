@@ -15,7 +15,7 @@ partners as (
         year,
         export_share,
         import_share
-    from {{ ref('territory_partner_trade') }}
+    from {{ tested_years_relation(ref('territory_partner_trade')) }}
 
 ),
 
@@ -27,7 +27,7 @@ products as (
         year,
         flow,
         share_of_flow
-    from {{ ref('territory_product_trade') }}
+    from {{ tested_years_relation(ref('territory_product_trade')) }}
     where product_level = 'a129'
 
 ),
@@ -42,7 +42,7 @@ concentration as (
         flow_eur,
         partner_hhi,
         product_hhi
-    from {{ ref('territory_concentration') }}
+    from {{ tested_years_relation(ref('territory_concentration')) }}
 
 ),
 

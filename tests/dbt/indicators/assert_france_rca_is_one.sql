@@ -11,7 +11,7 @@ specialisation as (
         year,
         product_code,
         rca
-    from {{ ref('territory_specialisation') }}
+    from {{ tested_years_relation(ref('territory_specialisation')) }}
 
 ),
 
@@ -20,7 +20,7 @@ france_products as (
     select
         year,
         count(*) as product_count
-    from {{ ref('territory_product_trade') }}
+    from {{ tested_years_relation(ref('territory_product_trade')) }}
     where
         territory_level = 'country'
         and flow = 'export'
@@ -35,7 +35,7 @@ exporting_territories as (
     select
         year,
         count(*) as territory_count
-    from {{ ref('territory_trade_balance') }}
+    from {{ tested_years_relation(ref('territory_trade_balance')) }}
     where exports_eur > 0
     group by year
 

@@ -17,7 +17,7 @@ evolution as (
         imports_previous_year_eur,
         exports_base_5y_eur,
         imports_base_5y_eur
-    from {{ ref('territory_trade_evolution') }}
+    from {{ tested_years_relation(ref('territory_trade_evolution')) }}
 
 ),
 
@@ -74,7 +74,7 @@ balances as (
         year,
         exports_eur,
         imports_eur
-    from {{ ref('territory_trade_balance') }}
+    from {{ tested_years_relation(ref('territory_trade_balance')) }}
 
 ),
 
@@ -89,7 +89,7 @@ mover_changes as (
         item_type,
         sum(change_eur) as change_eur,
         count(*) as item_count
-    from {{ ref('territory_top_movers') }}
+    from {{ tested_years_relation(ref('territory_top_movers')) }}
     group by territory_level, territory_code, year, horizon, flow, item_type
 
 ),
@@ -138,7 +138,7 @@ specialisation_check as (
             {{ half_cent_if_fractional() }} * (count(*) + 1)
             / nullif(sum(exports_eur), 0) as double
         ) as slack
-    from {{ ref('territory_specialisation') }}
+    from {{ tested_years_relation(ref('territory_specialisation')) }}
     group by territory_level, territory_code, year
 
 ),
@@ -151,7 +151,7 @@ dependency_totals as (
         year,
         sum(imports_eur) as imports_eur,
         sum(share_of_territory_imports) as share_total
-    from {{ ref('territory_import_dependency') }}
+    from {{ tested_years_relation(ref('territory_import_dependency')) }}
     group by territory_level, territory_code, year
 
 ),
@@ -195,7 +195,7 @@ us_totals as (
         year,
         sum(us_exports_eur) as us_exports_eur,
         sum(share_of_territory_us_exports) as share_total
-    from {{ ref('territory_us_exposure_products') }}
+    from {{ tested_years_relation(ref('territory_us_exposure_products')) }}
     group by territory_level, territory_code, year
 
 ),
@@ -207,7 +207,7 @@ us_group as (
         territory_code,
         year,
         exports_eur
-    from {{ ref('territory_partner_group_exposure') }}
+    from {{ tested_years_relation(ref('territory_partner_group_exposure')) }}
     where partner_group_code = 'US' and exports_eur > 0
 
 ),

@@ -21,7 +21,7 @@ groups as (
         import_share,
         territory_exports_eur,
         territory_imports_eur
-    from {{ ref('territory_partner_group_exposure') }}
+    from {{ tested_years_relation(ref('territory_partner_group_exposure')) }}
 
 ),
 
@@ -35,7 +35,7 @@ partners as (
         is_intra_eu,
         exports_eur,
         imports_eur
-    from {{ ref('territory_partner_trade') }}
+    from {{ tested_years_relation(ref('territory_partner_trade')) }}
 
 ),
 
