@@ -41,19 +41,14 @@
     {%- do return(years) -%}
 {%- endmacro %}
 
-{#- The config of a mart incremental by year: on DuckDB, the listed years are
-    deleted and inserted again; elsewhere (Spark) and with var
-    incremental_by_year false, a plain table. Marts are only made so when each
-    year's rows are computed from that year and the years before it, up to
-    var('five_year_lag'). -#}
+{#- The config of a mart incremental by year: on DuckDB that of the models
+    incremental by year (macros/incremental_by_year.sql: the listed years are
+    deleted and inserted again); on Spark a plain table. Marts are only made so
+    when each year's rows are computed from that year and the years before
+    it, up to var('five_year_lag'). -#}
 {% macro mart_by_year_config() -%}
-    {%- if var('incremental_by_year', true) and target.type == 'duckdb' -%}
-        {{ return({
-            'materialized': 'incremental',
-            'incremental_strategy': 'delete+insert',
-            'unique_key': 'year',
-            'on_schema_change': 'fail',
-        }) }}
+    {%- if target.type == 'duckdb' -%}
+        {{ return(incremental_by_year_config()) }}
     {%- endif -%}
     {{ return({'materialized': 'table'}) }}
 {%- endmacro %}
