@@ -22,6 +22,7 @@ import os
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -86,8 +87,20 @@ def _unknown(label: str) -> RawInputError:
                    "documentation (LISEZ-MOI, README, .pdf)")  # fmt: skip
 
 
-def discover(folder: Path, scratch: Path) -> list[SourceFile]:
+#: Whether a table (its label, its bytes' SHA-256) is already loaded as it would be read now.
+Unchanged = Callable[[str, str], bool]
+
+
+def _never_loaded(label: str, sha256: str) -> bool:
+    return False
+
+
+def discover(folder: Path, scratch: Path, unchanged: Unchanged = _never_loaded) -> list[SourceFile]:
     """Every table under ``folder`` (zip members included), as UTF-8 text in ``scratch``.
+
+    A text table ``unchanged`` says is already loaded is only hashed (see
+    ``SourceFile.prepared``): its rows stay as they are, and decoding and
+    writing it would only cost time.
 
     A file that is neither a table, a zip nor documentation is refused by name,
     never skipped in silence: a user who drops a file in the folder expects it
@@ -104,7 +117,8 @@ def discover(folder: Path, scratch: Path) -> list[SourceFile]:
     found: list[SourceFile] = []
     pool = ThreadPoolExecutor(max_workers=PREPARE_THREADS)
     try:
-        for prepared in [pool.submit(_prepare, path, folder, scratch) for path in paths]:
+        jobs = [pool.submit(_prepare, path, folder, scratch, unchanged) for path in paths]
+        for prepared in jobs:
             found += prepared.result()
     finally:
         # after a refusal, the files not yet started are not prepared for nothing
@@ -116,7 +130,7 @@ def discover(folder: Path, scratch: Path) -> list[SourceFile]:
 PREPARE_THREADS = min(4, os.cpu_count() or 1)
 
 
-def _prepare(path: Path, folder: Path, scratch: Path) -> list[SourceFile]:
+def _prepare(path: Path, folder: Path, scratch: Path, unchanged: Unchanged) -> list[SourceFile]:
     """The tables of one file of the folder (a zip's members, or the file itself)."""
     relative = path.relative_to(folder).as_posix()
     kind = _kind(relative)
@@ -125,10 +139,9 @@ def _prepare(path: Path, folder: Path, scratch: Path) -> list[SourceFile]:
     ):
         raise _misplaced_manifest(relative)
     if kind == "zip":
-        return _extract(path, relative, scratch)
+        return _extract(path, relative, scratch, unchanged)
     if kind == "table":
-        return table_files(_read_bytes(path, relative), path.name, relative,
-                           _scratch_file(scratch, relative))  # fmt: skip
+        return _table(_read_bytes(path, relative), path.name, relative, scratch, unchanged)
     if kind == "unknown":
         raise _unknown(relative)
     return []
@@ -157,7 +170,22 @@ def _leaves_folder(member: str) -> bool:
     return member.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]
 
 
-def _extract(path: Path, relative: str, scratch: Path) -> list[SourceFile]:
+def _table(
+    data: bytes, name: str, label: str, scratch: Path, unchanged: Unchanged
+) -> list[SourceFile]:
+    """A table's files to load: prepared, or only hashed when it is loaded unchanged.
+
+    A spreadsheet is always prepared: the tables it holds are named by its sheets.
+    """
+    digest = None
+    if not name.lower().endswith(SPREADSHEETS):
+        digest = hashlib.sha256(data).hexdigest()
+        if unchanged(label, digest):
+            return [SourceFile(_scratch_file(scratch, label), label, digest, prepared=False)]
+    return table_files(data, name, label, _scratch_file(scratch, label), digest)
+
+
+def _extract(path: Path, relative: str, scratch: Path, unchanged: Unchanged) -> list[SourceFile]:
     try:
         archive = zipfile.ZipFile(path)
     except Exception as error:  # BadZipFile, EOFError, OSError...: the zip cannot be opened
@@ -188,7 +216,7 @@ def _extract(path: Path, relative: str, scratch: Path) -> list[SourceFile]:
                 data = archive.read(info)
             except Exception as error:  # truncated, corrupt, encrypted, unsupported method
                 raise refuse(label, 0, "-", f"unreadable zip member ({error})") from error
-            members += table_files(data, member, label, _scratch_file(scratch, label))
+            members += _table(data, member, label, scratch, unchanged)
     if not members:
         raise refuse(relative, 0, "-", "the zip holds no data table (no .csv, .txt, .xlsx "
                       "or .xls member besides documentation)")  # fmt: skip

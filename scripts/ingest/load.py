@@ -63,6 +63,7 @@ from scripts.ingest.files import (
     RawInputError,
     RawInputProblem,
     SourceFile,
+    Unchanged,
     discover,
     read_into_scratch,
     read_manifest,
@@ -148,7 +149,33 @@ def reading_fingerprint(dataset_name: str, is_synthetic: bool, default_unit: str
 
 def file_fingerprint(source: SourceFile, reading: str) -> str:
     """A file's fingerprint: its bytes' SHA-256 and the reading fingerprint."""
-    return hashlib.sha256(f"{source.sha256}:{reading}".encode()).hexdigest()
+    return _fingerprint(source.sha256, reading)
+
+
+def _fingerprint(sha256: str, reading: str) -> str:
+    return hashlib.sha256(f"{sha256}:{reading}".encode()).hexdigest()
+
+
+def _audit(con: duckdb.DuckDBPyConnection, dataset_name: str) -> list[tuple]:
+    """Every file the audit records for ``dataset_name``: label, SHA-256, read
+    fingerprint, whether it vanished."""
+    return con.execute(
+        "select source_file, file_sha256, read_fingerprint, coalesce(file_vanished, false) "
+        "from raw.load_audit where dataset_name = ?", [dataset_name],
+    ).fetchall()  # fmt: skip
+
+
+def _already_loaded(warehouse: Path, dataset_name: str, reading: str) -> Unchanged:
+    """Whether a table is loaded in ``warehouse`` with the same bytes, read the same way:
+    asked before any file is prepared, so that only new or changed files are decoded
+    and written to scratch (``_plan`` then reads exactly the others)."""
+    loaded: dict[str, str] = {}
+    if warehouse.exists():
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            if con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
+                           "and table_name = 'load_audit'").fetchone()[0]:  # fmt: skip
+                loaded = {row[0]: row[2] for row in _audit(con, dataset_name) if not row[3]}
+    return lambda label, sha256: loaded.get(label) == _fingerprint(sha256, reading)
 
 
 def _plan(
@@ -161,10 +188,7 @@ def _plan(
     A file already recorded as vanished is not vanishing again; if it comes
     back it is read as a new file.
     """
-    audit = con.execute(
-        "select source_file, file_sha256, read_fingerprint, coalesce(file_vanished, false) "
-        "from raw.load_audit where dataset_name = ?", [dataset_name],
-    ).fetchall()  # fmt: skip
+    audit = _audit(con, dataset_name)
     loaded = {label: fingerprint for label, _, fingerprint, gone in audit if not gone}
     last_sha = {label: sha for label, sha, _, gone in audit if not gone}
     gone_before = {label for label, _, _, gone in audit if gone}
@@ -228,6 +252,9 @@ def _load_into(
     prepare_raw_schema(con)
     reading = reading_fingerprint(dataset_name, is_synthetic, default_unit)
     to_read, to_remove, vanished = _plan(con, files, dataset_name, reading)
+    if any(not f.prepared for f in to_read):  # the plan and _already_loaded disagree
+        raise RuntimeError("a file to read was not prepared: " + ", ".join(
+            f.label for f in to_read if not f.prepared))  # fmt: skip
     read_into_scratch(con, to_read, default_unit)
     clock.done("read")
     con.execute("create or replace table scratch.read_files "
@@ -288,8 +315,11 @@ def load(
     dataset_name, is_synthetic, default_unit = read_manifest(folder)
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     clock = PhaseClock()
+    unchanged = _already_loaded(
+        warehouse, dataset_name, reading_fingerprint(dataset_name, is_synthetic, default_unit)
+    )
     with tempfile.TemporaryDirectory(prefix="trade-raw-") as scratch:
-        files = discover(folder, Path(scratch))
+        files = discover(folder, Path(scratch), unchanged)
         clock.done("prepare")
         if not files:
             raise RawInputError([RawInputProblem(str(folder), 0, "-", "no CSV or zip file found")])

@@ -60,3 +60,7 @@ class SourceFile:
     #: Non-blank records below the header (all of them for a headerless layout), counted
     #: as the file is prepared: the rows read must account for every one of them.
     data_lines: int = 0
+    #: False for a file the warehouse already holds with these bytes, read the same way:
+    #: only hashed, its text neither decoded nor written (the load reads only new or
+    #: changed files, so adding a year does not prepare the years before it).
+    prepared: bool = True

@@ -192,12 +192,12 @@ def _needs_numbering(body: str) -> bool:
     return '"' in body and any(line.count('"') % 2 for line in body.split("\n"))
 
 
-def _text_file(data: bytes, label: str, target: Path) -> SourceFile:
+def _text_file(data: bytes, label: str, target: Path, digest: str | None) -> SourceFile:
     """Decode a text table into ``target`` as UTF-8, numbered by physical line if need be."""
     text = decode(data, label)
     if b"\r" in data:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    digest = hashlib.sha256(data).hexdigest()
+    digest = digest or hashlib.sha256(data).hexdigest()
     target.parent.mkdir(parents=True, exist_ok=True)
     found = raw_layout.fixed_layout_for(label)
     fixed, stated = (found[0], tuple(sorted(found[1].items()))) if found else (None, ())
@@ -219,7 +219,11 @@ def _text_file(data: bytes, label: str, target: Path) -> SourceFile:
                       data_lines=max(lines - header_lines, 0))  # fmt: skip
 
 
-def table_files(data: bytes, name: str, label: str, target: Path) -> list[SourceFile]:
+def table_files(
+    data: bytes, name: str, label: str, target: Path, digest: str | None = None
+) -> list[SourceFile]:
+    """The files to load from one table's bytes (a spreadsheet gives one per sheet);
+    ``digest``, the bytes' SHA-256 when the caller has it already."""
     if name.lower().endswith(SPREADSHEETS):
         digest = hashlib.sha256(data).hexdigest()
         files = []
@@ -230,7 +234,7 @@ def table_files(data: bytes, name: str, label: str, target: Path) -> list[Source
             files.append(SourceFile(sheet_path, sheet_label, digest, numbered=True,
                                     data_lines=lines))  # fmt: skip
         return files
-    return [_text_file(data, label, target)]
+    return [_text_file(data, label, target, digest)]
 
 
 def detect_separator(header_line: str) -> str:
