@@ -124,12 +124,13 @@ def build_warehouse(
         print(f"raw layer: {report.rows_loaded:,} rows, {report.files_read} of {report.files} "
               f"files read, {report.rows_quarantined:,} rows quarantined "
               f"({report.dataset_name}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        years_after_load = changed_years.signatures(building)
         reason = build_state.full_refresh_reason(
             previous, fingerprint, raw_before_load, report.files_removed,
-            build_state.vanished_years(building), requested=full_refresh,
+            build_state.vanished_years(building, set(years_after_load[0])),
+            requested=full_refresh,
         )  # fmt: skip
-        years = [] if reason else changed_years.changed_years(
-            years_before_load, changed_years.signatures(building))  # fmt: skip
+        years = [] if reason else changed_years.changed_years(years_before_load, years_after_load)
         print(
             f"dbt: {'every year rebuilt (' + reason + ')' if reason else 'incremental build'}"
             + (f"; years recomputed and tested: {', '.join(map(str, years))}" if years else "")

@@ -134,16 +134,18 @@ def last_build(warehouse: Path) -> BuildRecord | None:
     return BuildRecord(row[0], row[1]) if row else None
 
 
-def vanished_years(warehouse: Path) -> list[int]:
-    """Years the built trade staging holds that the raw layer no longer has."""
+def vanished_years(warehouse: Path, raw_years: set[int]) -> list[int]:
+    """Years the built trade staging holds that the raw layer no longer has.
+
+    ``raw_years``: the years of the raw trade rows, which the build has counted
+    already (``changed_years.signatures``): reading them again would cost a
+    scan of every raw row.
+    """
     with duckdb.connect(str(warehouse), read_only=True) as con:
         if not _has_table(con, "staging", "stg_customs__trade_values"):
             return []
-        rows = con.execute(
-            "select distinct year from staging.stg_customs__trade_values except "
-            "select distinct cast(trim(year) as integer) from raw.customs_trade order by 1"
-        ).fetchall()
-    return [row[0] for row in rows]
+        built = con.execute("select distinct year from staging.stg_customs__trade_values")
+        return sorted({row[0] for row in built.fetchall()} - raw_years)
 
 
 def full_refresh_reason(
