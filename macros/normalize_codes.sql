@@ -45,9 +45,28 @@
 {#
     A published number as an exact decimal (decimal_text above); an empty
     field (a mass or supplementary unit the customs leave blank) is null.
+    Text holding none of the characters decimal_text changes (no space, so
+    trim changes nothing either) is already what it would return: it is cast
+    as it is, and only the rest goes through the chain of replace calls,
+    which cost two thirds of the trade staging's CPU when every value went
+    through it (measured on the 5-year sample: 5.0 CPU seconds for value and
+    mass against 1.6 with this test first). The decimal mark is matched as a
+    literal character of a LIKE pattern (a comma; never % or _).
 #}
 {% macro parse_decimal(column) -%}
-    cast(nullif({{ decimal_text(column) }}, '') as decimal(18, 3))
+    {%- set rules = var('code_rules') -%}
+    cast(nullif(
+        case
+            when
+                {%- for separator in rules['digit_group_separators'] %}
+                {{ column }} like concat('%', chr({{ separator }}), '%') or
+                {%- endfor %}
+                {{ column }} like '%{{ rules['decimal_mark'] }}%'
+                then {{ decimal_text(column) }}
+            else {{ column }}
+        end,
+        ''
+    ) as decimal(18, 3))
 {%- endmacro %}
 
 {#

@@ -9,6 +9,7 @@ functions called as the checks call them. No warehouse is built.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import duckdb
@@ -89,3 +90,14 @@ def test_staging_and_the_checks_read_codes_alike(
 def test_parse_decimal_reads_the_same_text_as_the_checks() -> None:
     parsed = _applied(f"cast({_dbt_macro('parse_decimal')} as varchar)", ["1 234,567", "", "0,4"])
     assert parsed == ["1234.567", None, "0.400"]
+
+
+def test_parse_decimal_casts_plain_text_as_decimal_text_would() -> None:
+    # parse_decimal casts text with no separator and no decimal mark as it is,
+    # skipping decimal_text: both ways must give the same number for any text.
+    numbers = [*NUMBER_CASES, "55128", "0", "12.5", "-3", "1 2", "7,", "\u00a0", "1\u202f000,25"]
+    full = f"cast(nullif({_dbt_macro('decimal_text')}, '') as decimal(18, 3))"
+    assert _applied(_dbt_macro("parse_decimal"), numbers) == _applied(full, numbers)
+    assert _applied(_dbt_macro("parse_decimal"), ["55128", "1\u202f000,25", None]) == [
+        Decimal("55128"), Decimal("1000.25"), None
+    ]

@@ -75,13 +75,17 @@ classified as (
 
 ),
 
+-- Read from the model, not from territory_trade: the incremental filter keeps
+-- whole years and final keeps only the years read, so each year's signature
+-- is the same; read once, territory_trade is not materialised as a copy of
+-- its 3.8 million rows on the 5-year sample (0.7 CPU s less, measured).
 year_versions as (
 
     select
         year,
         max(source_loaded_at) as source_loaded_at,
         max(source_row_count) as source_row_count
-    from territory_trade
+    from {{ ref('int_territory_trade') }}
     group by year
 
 ),

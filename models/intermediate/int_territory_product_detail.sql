@@ -84,6 +84,25 @@ departments as (
 
 ),
 
+-- Every departmental row summed once to its department and year (quarters,
+-- declaration lines): the three levels below add up these cells, far fewer
+-- than the rows (decimal sums are exact, so the totals are the same).
+department_cells as (
+
+    select
+        department_code,
+        is_allocated_to_department,
+        year,
+        flow,
+        product_code,
+        cpf4_code,
+        sum(value_eur) as value_eur,
+        sum(mass_kg) as mass_kg
+    from trade_values
+    group by department_code, is_allocated_to_department, year, flow, product_code, cpf4_code
+
+),
+
 by_department as (
 
     select
@@ -93,11 +112,10 @@ by_department as (
         flow,
         product_code,
         cpf4_code,
-        sum(value_eur) as value_eur,
-        sum(mass_kg) as mass_kg
-    from trade_values
+        value_eur,
+        mass_kg
+    from department_cells
     where is_allocated_to_department
-    group by department_code, year, flow, product_code, cpf4_code
 
 ),
 
@@ -106,20 +124,20 @@ by_region as (
     select
         'region' as territory_level,
         departments.region_code as territory_code,
-        trade_values.year,
-        trade_values.flow,
-        trade_values.product_code,
-        trade_values.cpf4_code,
-        sum(trade_values.value_eur) as value_eur,
-        sum(trade_values.mass_kg) as mass_kg
-    from trade_values
-    inner join departments on trade_values.department_code = departments.department_code
+        department_cells.year,
+        department_cells.flow,
+        department_cells.product_code,
+        department_cells.cpf4_code,
+        sum(department_cells.value_eur) as value_eur,
+        sum(department_cells.mass_kg) as mass_kg
+    from department_cells
+    inner join departments on department_cells.department_code = departments.department_code
     group by
         departments.region_code,
-        trade_values.year,
-        trade_values.flow,
-        trade_values.product_code,
-        trade_values.cpf4_code
+        department_cells.year,
+        department_cells.flow,
+        department_cells.product_code,
+        department_cells.cpf4_code
 
 ),
 
@@ -128,20 +146,20 @@ by_country as (
     select
         'country' as territory_level,
         '{{ var("france_code") }}' as territory_code,
-        trade_values.year,
-        trade_values.flow,
-        trade_values.product_code,
-        trade_values.cpf4_code,
-        sum(trade_values.value_eur) as value_eur,
-        sum(trade_values.mass_kg) as mass_kg
-    from trade_values
-    inner join periods on trade_values.year = periods.year
+        department_cells.year,
+        department_cells.flow,
+        department_cells.product_code,
+        department_cells.cpf4_code,
+        sum(department_cells.value_eur) as value_eur,
+        sum(department_cells.mass_kg) as mass_kg
+    from department_cells
+    inner join periods on department_cells.year = periods.year
     where periods.france_source = 'departments'
     group by
-        trade_values.year,
-        trade_values.flow,
-        trade_values.product_code,
-        trade_values.cpf4_code
+        department_cells.year,
+        department_cells.flow,
+        department_cells.product_code,
+        department_cells.cpf4_code
     union all
     select
         'country' as territory_level,

@@ -67,6 +67,24 @@ year_versions as (
 
 ),
 
+-- Every departmental row summed once to its department and year (quarters,
+-- declaration lines): the three levels below add up these cells, far fewer
+-- than the rows (decimal sums are exact, so the totals are the same).
+department_cells as (
+
+    select
+        department_code,
+        is_allocated_to_department,
+        year,
+        flow,
+        product_code,
+        country_code,
+        sum(value_eur) as value_eur
+    from trade_values
+    group by department_code, is_allocated_to_department, year, flow, product_code, country_code
+
+),
+
 by_department as (
 
     select
@@ -76,11 +94,9 @@ by_department as (
         flow,
         product_code,
         country_code,
-        sum(value_eur) as value_eur
-    from trade_values
+        value_eur
+    from department_cells
     where is_allocated_to_department
-    -- departmental files hold one line per key, declaration-level files many
-    group by department_code, year, flow, product_code, country_code
 
 ),
 
@@ -89,19 +105,19 @@ by_region as (
     select
         'region' as territory_level,
         departments.region_code as territory_code,
-        trade_values.year,
-        trade_values.flow,
-        trade_values.product_code,
-        trade_values.country_code,
-        sum(trade_values.value_eur) as value_eur
-    from trade_values
-    inner join departments on trade_values.department_code = departments.department_code
+        department_cells.year,
+        department_cells.flow,
+        department_cells.product_code,
+        department_cells.country_code,
+        sum(department_cells.value_eur) as value_eur
+    from department_cells
+    inner join departments on department_cells.department_code = departments.department_code
     group by
         departments.region_code,
-        trade_values.year,
-        trade_values.flow,
-        trade_values.product_code,
-        trade_values.country_code
+        department_cells.year,
+        department_cells.flow,
+        department_cells.product_code,
+        department_cells.country_code
 
 ),
 
@@ -111,19 +127,19 @@ by_country as (
     select
         'country' as territory_level,
         '{{ var("france_code") }}' as territory_code,
-        trade_values.year,
-        trade_values.flow,
-        trade_values.product_code,
-        trade_values.country_code,
-        sum(trade_values.value_eur) as value_eur
-    from trade_values
-    inner join periods on trade_values.year = periods.year
+        department_cells.year,
+        department_cells.flow,
+        department_cells.product_code,
+        department_cells.country_code,
+        sum(department_cells.value_eur) as value_eur
+    from department_cells
+    inner join periods on department_cells.year = periods.year
     where periods.france_source = 'departments'
     group by
-        trade_values.year,
-        trade_values.flow,
-        trade_values.product_code,
-        trade_values.country_code
+        department_cells.year,
+        department_cells.flow,
+        department_cells.product_code,
+        department_cells.country_code
     union all
     -- France: the national file, in the years it covers whole
     select
