@@ -270,6 +270,18 @@ def _load_into(
     return len(to_read), removed, int(loaded), int(quarantined), removed_rows
 
 
+def _open(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """A connection to ``warehouse`` set for a load."""
+    con = duckdb.connect(str(warehouse))
+    con.execute("set enable_progress_bar = false")
+    con.execute("set memory_limit = ?", [memory_limit()])
+    # Every row carries its file and line, and nothing reads raw by its physical
+    # order: DuckDB may then read and write in parallel without keeping the order
+    # (about twice as fast on two cores, and less memory).
+    con.execute("set preserve_insertion_order = false")
+    return con
+
+
 def load(
     folder: Path,
     warehouse: Path,
@@ -297,13 +309,7 @@ def load(
         clock.done("prepare")
         if not files:
             raise RawInputError([RawInputProblem(str(folder), 0, "-", "no CSV or zip file found")])
-        with duckdb.connect(str(warehouse)) as con:
-            con.execute("set enable_progress_bar = false")
-            con.execute("set memory_limit = ?", [memory_limit()])
-            # Every row carries its file and line, and nothing reads raw by its physical
-            # order: DuckDB may then read and write in parallel without keeping the order
-            # (about twice as fast on two cores, and less memory).
-            con.execute("set preserve_insertion_order = false")
+        with _open(warehouse) as con:
             prepare_raw_schema(con)
             # One transaction from the first row read to the audit: the rows go straight
             # into raw (written once), and a refusal or a failure rolls all of it back.
