@@ -67,22 +67,31 @@ class Consent:
 NO_CONSENT = Consent()
 
 
-def removals(con: duckdb.DuckDBPyConnection, dataset_name: str) -> list[Removal]:
-    """Files that would have fewer rows in ``raw`` after this load, from what ``raw`` holds.
-
-    Fills ``scratch.removals`` (the audit's ``rows_removed``). Rows after the
-    load are the incoming rows that load (not those quarantined), counted only for
-    files that had rows before: a first load counts none of its millions of rows.
-    """
+def count_rows_before(con: duckdb.DuckDBPyConnection) -> None:
+    """``rows_before``: the rows each file to be removed or replaced has in ``raw``, counted
+    before the load deletes them (``removals`` compares them with what the load leaves)."""
     con.execute(
-        "create or replace table scratch.removals as "
-        "with before as (select source_file, count(*) as rows_before from ("
+        "create or replace temp table rows_before as "
+        "select source_file, count(*) as rows_before from ("
         "select source_file from raw.customs_trade union all "
         "select source_file from raw.customs_national_trade union all "
         "select source_file from raw.customs_labels union all "
         "select source_file from raw.product_labels) "
-        "where source_file in (select source_file from removed_files) group by source_file), "
-        "after as (select source_file, count(*) as rows_after from ("
+        "where source_file in (select source_file from removed_files) group by source_file"
+    )
+
+
+def removals(con: duckdb.DuckDBPyConnection, dataset_name: str) -> list[Removal]:
+    """Files that will have fewer rows in ``raw`` after this load than before it.
+
+    Fills ``removals`` (the audit's ``rows_removed``). Rows before are
+    ``rows_before``; rows after the load are the incoming rows that load (not
+    those quarantined), counted only for files that had rows before: a first
+    load counts none of its millions of rows.
+    """
+    con.execute(
+        "create or replace temp table removals as "
+        "with after as (select source_file, count(*) as rows_after from ("
         "select source_file, source_line from incoming union all "
         "select source_file, source_line from incoming_national) as i "
         "where source_file in (select source_file from removed_files) "
@@ -96,7 +105,7 @@ def removals(con: duckdb.DuckDBPyConnection, dataset_name: str) -> list[Removal]
         "when b.source_file in (select source_file from vanished_files) then 'file vanished' "
         "else 'data set replaced' end as why, "
         "not (coalesce(old.is_synthetic, false) and old.dataset_name <> $name) as consent "
-        "from before as b left join after as a using (source_file) "
+        "from rows_before as b left join after as a using (source_file) "
         "left join raw.load_audit as old using (source_file) "
         "where b.rows_before > coalesce(a.rows_after, 0)",
         {"name": dataset_name},

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from scripts.ingest import layout as raw_layout
 from scripts.ingest.headers import file_year, names_from_file, read_header, recognise
-from scripts.ingest.readers import INCOMING_TABLES, read_into_scratch
+from scripts.ingest.readers import INCOMING_TABLES, read_into_raw
 from scripts.ingest.sources import RawInputError, RawInputProblem, SourceFile, refuse
 from scripts.ingest.text import (
     SPREADSHEETS,
@@ -41,7 +41,7 @@ from scripts.ingest.text import (
 #: The reading's names other modules use, wherever they are defined now.
 __all__ = ["INCOMING_TABLES", "RawInputError", "RawInputProblem", "SourceFile", "decode",
            "detect_separator", "discover", "file_year", "names_from_file", "read_header",
-           "read_into_scratch", "read_manifest", "recognise", "spreadsheet_tables"]  # fmt: skip
+           "read_into_raw", "read_manifest", "recognise", "spreadsheet_tables"]  # fmt: skip
 
 
 def _scratch_file(scratch: Path, label: str) -> Path:

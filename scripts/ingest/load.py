@@ -6,14 +6,16 @@ cost the warehouse what it already holds. So the loader
 
 - fingerprints every file and reads only new or changed ones (loading the same
   folder twice changes nothing; adding a year reads only that year's files);
-- refuses a structurally broken file whole, before writing anything;
+- refuses a structurally broken file whole, and the load with it;
 - checks every row with set-based SQL (``scripts/ingest/checks.py``); by default
   any invalid row refuses the load, listing file, line, column and reason;
   with ``quarantine=True`` invalid rows go to ``raw.quarantine`` and valid rows
   load;
 - replaces the rows of changed files, removes those of vanished files, and
   writes ``raw.load_audit`` (rows read = rows loaded + rows quarantined, per
-  file) in a single transaction, so readers see the old state or the new one;
+  file) in a single transaction, so readers see the old state or the new one.
+  The files are read straight into the raw tables within that transaction
+  (each row written once) and checked there; a refusal rolls it all back;
 - never removes rows without a word: each file whose rows shrink is reported
   with the rows it loses (``rows_removed`` in the audit; a vanished file keeps
   an audit row, ``file_vanished``, saying so), and losing *all* the rows of a
@@ -37,6 +39,7 @@ the reference seeds the checks use): a change to any of them reads it again.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -48,7 +51,17 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.ingest import check_sql, checks, files, headers, layout, readers, sources, text
+from scripts.ingest import (
+    check_sql,
+    checks,
+    files,
+    headers,
+    incoming,
+    layout,
+    readers,
+    sources,
+    text,
+)
 from scripts.ingest.checks import find_problems
 from scripts.ingest.consent import (
     MAX_REPORTED_PROBLEMS,
@@ -56,6 +69,7 @@ from scripts.ingest.consent import (
     Consent,
     LoadRefused,
     Removal,
+    count_rows_before,
     refuse_without_consent,
 )
 from scripts.ingest.consent import removals as find_removals
@@ -65,7 +79,7 @@ from scripts.ingest.files import (
     SourceFile,
     Unchanged,
     discover,
-    read_into_scratch,
+    read_into_raw,
     read_manifest,
 )
 from scripts.ingest.publish import publish as _publish
@@ -101,8 +115,9 @@ class LoadReport:
         return [f"rows removed: {removal}" for removal in self.removals]
 
 
-#: The loader's phases, timed: find and decode the files, read them into scratch
-#: tables (DuckDB's CSV reader), check every row, write raw and the audit.
+#: The loader's phases, timed: find and decode the files, read them into the raw tables
+#: (DuckDB's CSV reader, in the load's transaction), check every row, quarantine, write
+#: the audit and commit.
 PHASES = ("prepare", "read", "check", "publish")
 
 
@@ -129,7 +144,7 @@ def memory_limit() -> str:
 #: The code and reference data that decide how a file is read and checked.
 READING_INPUTS = (
     *(Path(module.__file__) for module in (files, sources, text, headers, readers, layout,
-                                           check_sql, checks)),
+                                           check_sql, checks, incoming)),
     *(SEEDS_DIR / name for name in checks.SEED_FILES.values()),
 )  # fmt: skip
 
@@ -204,39 +219,6 @@ def _plan(
     return to_read, to_remove, vanished
 
 
-#: An incoming row whose key might not start with its flow and year as the kept rows'
-#: do (every kept row passed the checks: a flow E or I, a four-digit year).
-_IRREGULAR_KEY_START = (
-    "flow_code is null or contains(flow_code, '|') "
-    "or not coalesce(regexp_full_match(trim(year), '(19|20)[0-9]{2}'), false)"
-)
-
-
-def _create_kept_views(con: duckdb.DuckDBPyConnection) -> None:
-    """``kept``, ``kept_national``, ``kept_annex``: the raw rows that stay, as the duplicate
-    checks compare incoming keys with them.
-
-    Why trade rows are limited to the incoming rows' years: a row's key starts
-    with its flow and year, and kept rows passed the checks, so a kept row of
-    another year cannot share a key with an incoming row, and its reading only
-    cost time (adding a year to nine would read all nine). When an incoming
-    row's flow or year is such that its key could start otherwise (missing,
-    malformed, holding the key's separator), every kept row is compared, as
-    before.
-    """
-    removed = "source_file not in (select source_file from scratch.removed_files)"
-    for kept, table, incoming in (("kept", "customs_trade", "incoming"),
-                                  ("kept_national", "customs_national_trade",
-                                   "incoming_national")):  # fmt: skip
-        con.execute(
-            f"create or replace temp view {kept} as select * from raw.{table} where {removed} "
-            f"and (trim(year) in (select trim(year) from {incoming}) "
-            f"or coalesce((select bool_or({_IRREGULAR_KEY_START}) from {incoming}), false))"
-        )
-    con.execute(f"create or replace temp view kept_annex as select * from raw.customs_labels "
-                f"where {removed}")  # fmt: skip
-
-
 def _load_into(
     con: duckdb.DuckDBPyConnection,
     files: list[SourceFile],
@@ -247,35 +229,28 @@ def _load_into(
     consent: Consent,
     clock: PhaseClock,
 ) -> tuple[int, int, int, int, list[Removal]]:
-    """Plan, read, check and publish; return files read and removed, rows loaded and
-    quarantined, and the files that lose rows. ``clock`` times each phase."""
-    prepare_raw_schema(con)
+    """Plan, read, check and publish, in the open transaction; return files read and
+    removed, rows loaded and quarantined, and the files that lose rows. ``clock`` times
+    each phase. Any exception leaves the transaction for the caller to roll back."""
     reading = reading_fingerprint(dataset_name, is_synthetic, default_unit)
     to_read, to_remove, vanished = _plan(con, files, dataset_name, reading)
     if any(not f.prepared for f in to_read):  # the plan and _already_loaded disagree
         raise RuntimeError("a file to read was not prepared: " + ", ".join(
             f.label for f in to_read if not f.prepared))  # fmt: skip
-    read_into_scratch(con, to_read, default_unit)
+    read = [[f.label, f.sha256, file_fingerprint(f, reading)] for f in to_read]
+    incoming.create_work_tables(con, read, to_remove, vanished)
+    count_rows_before(con)
+    incoming.delete_removed_rows(con)
+    incoming.create_views(con)
+    read_into_raw(con, to_read, default_unit)
+    incoming.count_read_rows(con)
     clock.done("read")
-    con.execute("create or replace table scratch.read_files "
-                "(source_file varchar, sha256 varchar, fingerprint varchar)")  # fmt: skip
-    if to_read:
-        rows = [[f.label, f.sha256, file_fingerprint(f, reading)] for f in to_read]
-        con.executemany("insert into scratch.read_files values (?, ?, ?)", rows)
-    con.execute("create or replace table scratch.vanished_files (source_file varchar, sha256 text)")
-    if vanished:
-        con.executemany("insert into scratch.vanished_files values (?, ?)",
-                        [list(item) for item in vanished.items()])  # fmt: skip
-    con.execute("create or replace table scratch.removed_files (source_file varchar)")
-    if to_remove:
-        con.executemany("insert into scratch.removed_files values (?)", [[x] for x in to_remove])
-    _create_kept_views(con)
     problem_count = find_problems(con)
-    fatal = int(con.execute("select count(*) from scratch.problems where fatal").fetchone()[0])
+    fatal = int(con.execute("select count(*) from problems where fatal").fetchone()[0])
     if fatal or (problem_count and not quarantine):
         # a label annex is never half loaded: its problems refuse the load in any mode
         rows = con.execute(
-            "select source_file, source_line, column_name, reason from scratch.problems "
+            "select source_file, source_line, column_name, reason from problems "
             "where fatal or not $quarantine order by source_file, source_line, column_name "
             "limit $limit",
             {"quarantine": quarantine, "limit": MAX_REPORTED_PROBLEMS},
@@ -285,8 +260,7 @@ def _load_into(
     removed_rows = find_removals(con, dataset_name)
     refuse_without_consent(con, removed_rows, quarantine, consent)
     clock.done("check")
-    _publish(con, to_read, to_remove, dataset_name, is_synthetic)
-    clock.done("publish")
+    _publish(con, dataset_name, is_synthetic)
     loaded, quarantined = con.execute(
         "select (select count(*) from raw.customs_trade) "
         "+ (select count(*) from raw.customs_national_trade), "
@@ -294,6 +268,18 @@ def _load_into(
     ).fetchone()
     removed = len(set(to_remove) - {f.label for f in to_read})
     return len(to_read), removed, int(loaded), int(quarantined), removed_rows
+
+
+def _open(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    """A connection to ``warehouse`` set for a load."""
+    con = duckdb.connect(str(warehouse))
+    con.execute("set enable_progress_bar = false")
+    con.execute("set memory_limit = ?", [memory_limit()])
+    # Every row carries its file and line, and nothing reads raw by its physical
+    # order: DuckDB may then read and write in parallel without keeping the order
+    # (about twice as fast on two cores, and less memory).
+    con.execute("set preserve_insertion_order = false")
+    return con
 
 
 def load(
@@ -323,24 +309,24 @@ def load(
         clock.done("prepare")
         if not files:
             raise RawInputError([RawInputProblem(str(folder), 0, "-", "no CSV or zip file found")])
-        with duckdb.connect(str(warehouse)) as con:
-            con.execute("set enable_progress_bar = false")
-            con.execute("set memory_limit = ?", [memory_limit()])
-            # Every row carries its file and line, and nothing reads raw by its physical
-            # order: DuckDB may then read and write in parallel without keeping the order
-            # (about twice as fast on two cores, and less memory).
-            con.execute("set preserve_insertion_order = false")
-            # Work tables live in a scratch database file of their own, not in
-            # memory (DuckDB pages them out: loads larger than memory fit) and
-            # not in the warehouse (a refused load leaves its file untouched).
-            warehouse_db = con.execute("select current_database()").fetchone()[0]
-            con.execute(f"attach '{Path(scratch) / 'scratch.duckdb'}' as scratch")
-            # the warehouse first: what is created unqualified (schema raw) goes there
-            con.execute(f"set search_path = '\"{warehouse_db}\".main,scratch.main'")
-            files_read, files_removed, loaded, quarantined, removals = _load_into(
-                con, files, dataset_name, is_synthetic, default_unit, quarantine,
-                Consent(allow_removals, accept_quarantined), clock,
-            )  # fmt: skip
+        with _open(warehouse) as con:
+            prepare_raw_schema(con)
+            # One transaction from the first row read to the audit: the rows go straight
+            # into raw (written once), and a refusal or a failure rolls all of it back.
+            # DuckDB writes a large insert's row groups to the file as it goes, and a
+            # rollback frees them: the rows need not fit in memory.
+            con.execute("begin transaction")
+            try:
+                files_read, files_removed, loaded, quarantined, removals = _load_into(
+                    con, files, dataset_name, is_synthetic, default_unit, quarantine,
+                    Consent(allow_removals, accept_quarantined), clock,
+                )  # fmt: skip
+                con.execute("commit")
+            except BaseException:
+                with contextlib.suppress(duckdb.Error):  # a lost connection rolls back alone
+                    con.execute("rollback")
+                raise
+            clock.done("publish")
     return LoadReport(
         files=len(files),
         files_read=files_read,

@@ -1,88 +1,46 @@
-"""Write a checked load to the raw schema and its audit, in one transaction.
+"""Finish a checked load: quarantine, audit; the caller then commits the transaction.
 
-Why apart from the loader: this is the only code that changes ``raw``; it
-applies the plan (rows of changed and vanished files out, clean rows in,
-invalid ones to the quarantine, one audit row per file) all at once or not
-at all, and the audit is counted from what was written.
+Why apart from the loader: this is the code that settles what ``raw`` keeps
+of the rows read (they were read straight into the raw tables, inside the
+load's transaction): invalid ones move to the quarantine, the audit rows of
+changed and vanished files go, and one audit row per file is counted from
+what was written. The loader commits all of it at once, or rolls it back
+with the reading.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from scripts.ingest.files import INCOMING_TABLES, SourceFile
-from scripts.ingest.layout import LABEL_COLUMNS, NATIONAL_COLUMNS, RAW_COLUMNS
+from scripts.ingest.layout import NATIONAL_COLUMNS, RAW_COLUMNS
 from scripts.ingest.raw_schema import RAW_TABLES
 
 
-def clean_rows_filter(con: duckdb.DuckDBPyConnection) -> str:
-    """SQL keeping the incoming rows that have no problem (all of them when none has one).
+def publish(con: duckdb.DuckDBPyConnection, dataset_name: str, is_synthetic: bool) -> None:
+    """Move the problem rows to the quarantine and write the audit, in the open transaction.
 
-    Why the test first: the anti-join against the problems costs seconds per
-    million rows, and a load reaching this point in strict mode has no problem
-    at all. Rows go in no particular order: a sort of every row cost more than
-    the insert itself, and nothing reads ``raw`` by its physical order.
+    Rows go to the quarantine only in quarantine mode: a strict load reaching
+    this point has no problem at all, and the test spares it the scans.
     """
-    if not con.execute("select count(*) from problems").fetchone()[0]:
-        return ""
-    return ("where not exists (select 1 from problems as p where p.source_file = "
-            "i.source_file and p.source_line = i.source_line)")  # fmt: skip
-
-
-def publish(
-    con: duckdb.DuckDBPyConnection,
-    to_read: list[SourceFile],
-    to_remove: list[str],
-    dataset_name: str,
-    is_synthetic: bool,
-) -> None:
-    """Apply the plan in one transaction; roll back on any error."""
-    columns = ", ".join(RAW_COLUMNS)
-    con.execute("begin transaction")
-    try:
-        for table in RAW_TABLES:
-            con.execute(
-                f"delete from raw.{table} where source_file in (select * from removed_files)"
-            )
-        con.execute(
-            "insert into raw.product_labels select product_code, product_label, source_file, "
-            "source_line, current_timestamp from incoming_labels"
-        )
-        labels = ", ".join(LABEL_COLUMNS)
-        con.execute(
-            f"insert into raw.customs_labels ({labels}, source_file, source_line, loaded_at) "
-            f"select {labels}, source_file, source_line, current_timestamp from incoming_annex"
-        )
-        clean = clean_rows_filter(con)
-        con.execute(
-            f"insert into raw.customs_trade ({columns}, source_file, source_line, loaded_at) "
-            f"select {columns}, source_file, source_line, current_timestamp "
-            f"from incoming as i {clean}"
-        )
-        national = ", ".join(NATIONAL_COLUMNS)
-        con.execute(
-            f"insert into raw.customs_national_trade ({national}, source_file, source_line, "
-            f"loaded_at) select {national}, source_file, source_line, current_timestamp "
-            f"from incoming_national as i {clean}"
-        )
+    for table in ("quarantine", "load_audit"):
+        con.execute(f"delete from raw.{table} where source_file in (select * from removed_files)")
+    if con.execute("select count(*) from problems").fetchone()[0]:
         quarantine_rows(con)
-        con.execute(
-            "insert into raw.load_audit (source_file, file_sha256, dataset_name, is_synthetic, "
-            "rows_read, rows_loaded, rows_quarantined, loaded_at, rows_removed, file_vanished) "
-            "select v.source_file, v.sha256, $name, $synthetic, 0, 0, 0, current_timestamp, "
-            "coalesce(r.rows_removed, 0), true from vanished_files as v "
-            "left join removals as r using (source_file)",
-            {"name": dataset_name, "synthetic": is_synthetic},
-        )
-        write_audit(con, dataset_name, is_synthetic)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
+    con.execute(
+        "insert into raw.load_audit (source_file, file_sha256, dataset_name, is_synthetic, "
+        "rows_read, rows_loaded, rows_quarantined, loaded_at, rows_removed, file_vanished) "
+        "select v.source_file, v.sha256, $name, $synthetic, 0, 0, 0, current_timestamp, "
+        "coalesce(r.rows_removed, 0), true from vanished_files as v "
+        "left join removals as r using (source_file)",
+        {"name": dataset_name, "synthetic": is_synthetic},
+    )
+    write_audit(con, dataset_name, is_synthetic)
 
 
 def quarantine_rows(con: duckdb.DuckDBPyConnection) -> None:
-    """Every problem of the incoming rows to ``raw.quarantine``, with the row it is about."""
+    """Every problem of the incoming rows to ``raw.quarantine``, with the row it is about;
+    the rows with a problem out of the raw tables (every row of the line: a cross table's
+    line gives a row per country cell)."""
     quarantined = list(dict.fromkeys([*RAW_COLUMNS, *NATIONAL_COLUMNS]))
     for table, target, present in (
         ("incoming", "customs_trade", RAW_COLUMNS),
@@ -95,6 +53,10 @@ def quarantine_rows(con: duckdb.DuckDBPyConnection) -> None:
             f"p.source_line, p.column_name, p.reason, {values}, current_timestamp, "
             f"'{target}' from problems as p join {table} as i using (source_file, "
             "source_line) order by p.source_file, p.source_line, p.column_name"
+        )
+        con.execute(
+            f"delete from raw.{target} as t where exists (select 1 from problems as p "
+            "where p.source_file = t.source_file and p.source_line = t.source_line)"
         )
 
 
@@ -110,12 +72,12 @@ def count_by_file(tables: tuple[str, ...], counted: str = "count(*)") -> str:
 def write_audit(con: duckdb.DuckDBPyConnection, dataset_name: str, is_synthetic: bool) -> None:
     """One audit row per file read, counted from what was written, not from intentions.
 
-    Rows read are the rows the reader produced; rows loaded are the file's
+    Rows read are the rows the reader produced (``rows_read``); rows loaded are the file's
     rows in the raw tables; rows quarantined its rows in ``raw.quarantine``
     (a line there once per problem: counted once, or once per country cell of
     a cross table). A file whose rows do not add up stops the load.
     """
-    read = count_by_file(INCOMING_TABLES)
+    read = "rows_read"  # counted before the quarantine took its rows
     loaded = count_by_file(tuple(f"raw.{t}" for t in RAW_TABLES
                                   if t not in {"quarantine", "load_audit"}))  # fmt: skip
     quarantined = count_by_file(

@@ -1,10 +1,17 @@
-"""Read prepared tables into DuckDB's scratch tables with the CSV reader, each row with its
-file and line, and refuse a file any of whose data lines gave no row.
+"""Read prepared tables straight into the warehouse's raw tables with the CSV reader, each
+row with its file and line, and refuse a file any of whose data lines gave no row.
 
 Why SQL: DuckDB's strict CSV reader reads millions of lines a second and
 refuses a line with the wrong number of fields, naming it; the published
 headerless files, long and cross tables and label files each get one
 statement (many long tables sharing a header, one scan).
+
+Why straight into ``raw``: every row is then written once. The reading runs
+inside the load's transaction (``scripts/ingest/load.py``), which the checks
+end with a commit or a rollback, so no other reader ever sees unchecked rows.
+What the checks need to know of a row's file and ``raw`` does not keep (the
+year its name states, the layout it was read as, its flow) is one row per file
+in ``incoming_files``, joined back by the views of ``scripts/ingest/incoming.py``.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from scripts.ingest.headers import (
     recognise,
     unit_from_header,
 )
+from scripts.ingest.incoming import INCOMING_TABLES
 from scripts.ingest.layout import (
     LABEL_COLUMNS,
     NATIONAL_COLUMNS,
@@ -36,28 +44,13 @@ BATCH_FILES = 64
 LINE_COLUMN = "__line"
 
 
-def create_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """The work tables: raw columns and lineage, plus what the checks need to know of a
-    row's file (the year its name states, the layout it was read as)."""
-    columns = ", ".join(f"{c} varchar" for c in RAW_COLUMNS)
-    con.execute(
-        f"create or replace table scratch.incoming ({columns}, source_file varchar, "
-        "source_line integer, file_year varchar, layout varchar, file_flow varchar)"
-    )
-    national = ", ".join(f"{c} varchar" for c in NATIONAL_COLUMNS)
-    con.execute(
-        f"create or replace table scratch.incoming_national ({national}, source_file varchar, "
-        "source_line integer, file_year varchar, layout varchar, file_flow varchar)"
-    )
-    annex = ", ".join(f"{c} varchar" for c in LABEL_COLUMNS)
-    con.execute(
-        f"create or replace table scratch.incoming_annex ({annex}, source_file varchar, "
-        "source_line integer)"
-    )
-    con.execute(
-        "create or replace table scratch.incoming_labels (product_code varchar, "
-        "product_label varchar, source_file varchar, source_line integer)"
-    )
+def _note_file(
+    con: duckdb.DuckDBPyConnection, label: str, year: str | None, layout: str,
+    flow: str | None = None,
+) -> None:  # fmt: skip
+    """Record what the checks need of a trade file's rows: the year and flow its name
+    states, the layout it was read as (``raw`` keeps none of them)."""
+    con.execute("insert into incoming_files values (?, ?, ?, ?)", [label, year, layout, flow])
 
 
 def _scan(
@@ -90,37 +83,40 @@ def _unit(layout: Layout, header: list[str], positions: dict[str, int], default_
 
 
 def _long_insert(layout: Layout, positions: dict[str, int], prefix: str) -> str:
-    """``insert into incoming (...) select`` of a long table's columns, as ``prefix`` + N.
+    """``insert into raw.customs_trade (...) select`` of a long table's columns, as
+    ``prefix`` + N.
 
     The target columns are named, so the order of ``RAW_COLUMNS`` never has to
     match a position; raw columns the layout has not (month and line number of
-    a departmental file) are NULL. The statement goes on with the unit, label,
-    line and file-year expressions and the layout name.
+    a departmental file) are NULL. The statement goes on with the unit, label
+    and line expressions.
     """
     picked = [
         f"{prefix}{positions[c]}" if c in positions else "null"
         for c in RAW_COLUMNS if c != "value_unit"
     ]  # fmt: skip
     targets = [c for c in RAW_COLUMNS if c != "value_unit"]
-    return (f"insert into incoming ({', '.join(targets)}, value_unit, source_file, source_line, "
-            f"file_year, layout) select {', '.join(picked)}")  # fmt: skip
+    return (f"insert into raw.customs_trade ({', '.join(targets)}, value_unit, source_file, "
+            f"source_line, loaded_at) select {', '.join(picked)}")  # fmt: skip
 
 
 def read_table(con: duckdb.DuckDBPyConnection, source: SourceFile, default_unit: str) -> str:
-    """Read one table into the scratch tables; return the name of its layout."""
+    """Read one table into the raw tables; return the name of its layout."""
     header, separator = read_header(source)
     layout, positions = recognise(header, source.label)
     scan, params = _scan(source, len(header), separator)
     params["label"] = source.label
     if layout.shape != "labels":
-        params |= {"year": file_year(source.label), "layout": layout.name,
-                   "unit": _unit(layout, header, positions, default_unit)}  # fmt: skip
+        params["unit"] = _unit(layout, header, positions, default_unit)
+        _note_file(con, source.label, file_year(source.label), layout.name)
     if layout.shape == "labels":
-        sql = (f"insert into incoming_labels select v{positions['product_code']}, "
-               f"v{positions['product_label']}, $label, line from ({scan})")  # fmt: skip
+        sql = (f"insert into raw.product_labels (product_code, product_label, source_file, "
+               f"source_line, loaded_at) select v{positions['product_code']}, "
+               f"v{positions['product_label']}, $label, line, current_timestamp "
+               f"from ({scan})")  # fmt: skip
     elif layout.shape == "long":
         insert = _long_insert(layout, positions, "v")
-        sql = f"{insert}, $unit, $label, line, $year, $layout from ({scan})"
+        sql = f"{insert}, $unit, $label, line, current_timestamp from ({scan})"
     else:
         sql, params = _cross_sql(source, header, positions, scan, params)
     try:
@@ -149,11 +145,11 @@ def _cross_sql(
     countries = _cross_value_columns(source.label, header, set(positions.values()))
     cells = ", ".join(f"{{'country': '{header[i].strip()}', 'value': v{i}}}" for i in countries)
     sql = (
-        "insert into incoming (flow_code, year, department_code, product_code, country_code, "
-        "value, value_unit, source_file, source_line, file_year, layout) "
+        "insert into raw.customs_trade (flow_code, year, department_code, product_code, "
+        "country_code, value, value_unit, source_file, source_line, loaded_at) "
         f"select {values['flow_code']}, {values['year']}, "
         f"{values['department_code']}, v{positions['product_code']}, cell.country, "
-        "cell.value, $unit, $label, line, $year, $layout from "
+        "cell.value, $unit, $label, line, current_timestamp from "
         f"(select *, unnest([{cells}]) as cell from ({scan})) "
         "where trim(coalesce(cell.value, '')) <> ''"
     )
@@ -188,11 +184,14 @@ def _cross_value_columns(label: str, header: list[str], used: set[int]) -> list[
     return columns
 
 
-def read_into_scratch(
+def read_into_raw(
     con: duckdb.DuckDBPyConnection, files: list[SourceFile], default_unit: str
 ) -> dict[str, str]:
-    """Read every file into ``incoming`` / ``incoming_labels``; return each file's layout."""
-    create_scratch_tables(con)
+    """Read every file into the raw tables; return each file's layout.
+
+    The caller has opened the load's transaction and created ``incoming_files``
+    and the ``incoming`` views (``scripts/ingest/incoming.py``).
+    """
     layouts: dict[str, str] = {}
     batches: dict[tuple[tuple[str, ...], str], list[SourceFile]] = {}
     for source in files:
@@ -215,10 +214,6 @@ def read_into_scratch(
     return layouts
 
 
-#: Every scratch table rows are read into, each row with its file and line.
-INCOMING_TABLES = ("incoming", "incoming_national", "incoming_annex", "incoming_labels")
-
-
 def _check_every_line_read(
     con: duckdb.DuckDBPyConnection, files: list[SourceFile], layouts: dict[str, str]
 ) -> None:
@@ -228,10 +223,10 @@ def _check_every_line_read(
     the reader; a line that yields no row (a cross-table product line with no
     value at all, a reader that skipped it) refuses its file.
     """
-    con.execute("create or replace table scratch.expected_lines (source_file varchar, "
+    con.execute("create or replace temp table expected_lines (source_file varchar, "
                 "data_lines bigint)")  # fmt: skip
     if files:
-        con.executemany("insert into scratch.expected_lines values (?, ?)",
+        con.executemany("insert into expected_lines values (?, ?)",
                         [[f.label, f.data_lines] for f in files])  # fmt: skip
     read = " union all ".join(f"select source_file, source_line from {t}" for t in INCOMING_TABLES)
     # A cross table gives a row per country cell: its lines are counted distinct. Every other
@@ -289,7 +284,7 @@ def _first_record(source: SourceFile) -> list[str]:
 
 
 def read_fixed(con: duckdb.DuckDBPyConnection, source: SourceFile) -> str:
-    """Read one published headerless file into its scratch table; return its layout name.
+    """Read one published headerless file into its raw table; return its layout name.
 
     The file name chose the layout; the field count of the first line chooses
     among its vintages (the national file had 8 fields until 2016, 10 since),
@@ -312,9 +307,9 @@ def read_fixed(con: duckdb.DuckDBPyConnection, source: SourceFile) -> str:
     picked = {column: f"v{i}" for i, column in enumerate(fields) if column is not None}
     if layout.target == "labels":
         targets = [c for c in LABEL_COLUMNS if c in picked]
-        sql = (f"insert into incoming_annex (annex, {', '.join(targets)}, source_file, "
-               f"source_line) select $annex, {', '.join(picked[c] for c in targets)}, $label, "
-               f"line from ({scan})")  # fmt: skip
+        sql = (f"insert into raw.customs_labels (annex, {', '.join(targets)}, source_file, "
+               f"source_line, loaded_at) select $annex, {', '.join(picked[c] for c in targets)}, "
+               f"$label, line, current_timestamp from ({scan})")  # fmt: skip
         params["annex"] = layout.annex
     else:
         stated = dict(source.stated)
@@ -322,15 +317,15 @@ def read_fixed(con: duckdb.DuckDBPyConnection, source: SourceFile) -> str:
         # a rolling one (REGIONAL_CPF4PAYSE.txt: the last five quarters, NATIONAL_NC8PAYSE.txt:
         # the last 13 months) spans two years, so no folder or zip name can give it one.
         year = file_year(source.label) if "year" in stated else None
-        params |= {"layout": name, "year": year, "flow": stated.get("flow_code")}
-        table, columns = (("incoming", RAW_COLUMNS) if layout.target == "trade"
-                          else ("incoming_national", NATIONAL_COLUMNS))  # fmt: skip
+        _note_file(con, source.label, year, name, stated.get("flow_code"))
+        table, columns = (("customs_trade", RAW_COLUMNS) if layout.target == "trade"
+                          else ("customs_national_trade", NATIONAL_COLUMNS))  # fmt: skip
         targets = [c for c in columns if c in picked]
         unit = ", value_unit" if layout.target == "trade" else ""
         unit_value = ", 'eur'" if layout.target == "trade" else ""
-        sql = (f"insert into {table} ({', '.join(targets)}{unit}, source_file, source_line, "
-               f"file_year, layout, file_flow) select {', '.join(picked[c] for c in targets)}"
-               f"{unit_value}, $label, line, $year, $layout, $flow from ({scan})")  # fmt: skip
+        sql = (f"insert into raw.{table} ({', '.join(targets)}{unit}, source_file, source_line, "
+               f"loaded_at) select {', '.join(picked[c] for c in targets)}"
+               f"{unit_value}, $label, line, current_timestamp from ({scan})")  # fmt: skip
     try:
         con.execute(sql, params)
     except duckdb.Error as error:
@@ -348,24 +343,22 @@ def _read_long_batch(
     is its rank within its file (files are read in order, rows in file order).
     """
     layout, positions = recognise(header, sources[0].label)
-    con.execute("create or replace table scratch.batch_files (path varchar, label varchar, "
-                "file_year varchar)")  # fmt: skip
-    con.executemany(
-        "insert into batch_files values (?, ?, ?)",
-        [[str(s.path), s.label, file_year(s.label)] for s in sources],
-    )
+    con.execute("create or replace temp table batch_files (path varchar, label varchar)")
+    con.executemany("insert into batch_files values (?, ?)", [[str(s.path), s.label]
+                                                             for s in sources])  # fmt: skip
+    con.executemany("insert into incoming_files values (?, ?, ?, null)",
+                    [[s.label, file_year(s.label), layout.name] for s in sources])  # fmt: skip
     schema = {f"c{i}": "VARCHAR" for i in range(len(header))}
     sql = (
         f"{_long_insert(layout, positions, 'r.c')}, $unit, f.label, cast(row_number() over "
-        "(partition by r.filename order by r.ordinality) + 1 as integer), f.file_year, $layout "
+        "(partition by r.filename order by r.ordinality) + 1 as integer), current_timestamp "
         "from read_csv($paths, sep=$sep, header=false, skip=1, auto_detect=false, "
         "columns=$schema, quote='\"', escape='\"', encoding='utf-8', strict_mode=true, "
         "filename=true) "
         "with ordinality as r join batch_files as f on r.filename = f.path"
     )
     params = {"paths": [str(s.path) for s in sources], "sep": separator, "schema": schema,
-              "unit": _unit(layout, header, positions, default_unit),
-              "layout": layout.name}  # fmt: skip
+              "unit": _unit(layout, header, positions, default_unit)}  # fmt: skip
     try:
         con.execute(sql, params)
     except duckdb.Error as error:
