@@ -1,4 +1,4 @@
-"""Find raw customs files, recognise their layout and read them into DuckDB scratch tables.
+"""Find raw customs files, recognise their layout and prepare them for the loader.
 
 Why a module of its own: this is the part that meets whatever a publisher or a
 user drops in the folder. First the files the customs really publish: the
