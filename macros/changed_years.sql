@@ -47,10 +47,24 @@
     when each year's rows are computed from that year and the years before
     it, up to var('five_year_lag'). -#}
 {% macro mart_by_year_config() -%}
-    {%- if target.type == 'duckdb' -%}
-        {{ return(incremental_by_year_config()) }}
+    {%- if target.type == 'duckdb' and var('incremental_by_year', true) -%}
+        {%- set config = incremental_by_year_config() -%}
+        {#- delete+insert deletes only the years the new rows hold: a listed year
+            that now gives no row (a year complete at the last build and partial
+            now has no top movers) must lose its old rows all the same -#}
+        {%- do config.update({'pre_hook': '{{ delete_changed_years() }}'}) -%}
+        {{ return(config) }}
     {%- endif -%}
     {{ return({'materialized': 'table'}) }}
+{%- endmacro %}
+
+{#- The statement deleting the listed years of a mart built incrementally with
+    a list, run before its new rows are inserted; nothing otherwise. -#}
+{% macro delete_changed_years() -%}
+    {%- set years = changed_years() -%}
+    {%- if years and is_incremental() -%}
+        delete from {{ this }} where year in ({{ years | join(', ') }})
+    {%- endif -%}
 {%- endmacro %}
 
 {#- A where clause (or, with keyword='and', a further condition) keeping the

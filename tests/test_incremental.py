@@ -10,6 +10,7 @@ to a full refresh whenever keeping old years could be wrong.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -43,6 +44,16 @@ def _add_to_first_value(archive: Path, member: str, value_field: int) -> None:
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
         for name, data in contents.items():
             zipped.writestr(name, data)
+
+
+def _drop_last_quarter(archive: Path) -> None:
+    """Remove the fourth quarter's lines from every member of a regional zip."""
+    with zipfile.ZipFile(archive) as zipped:
+        contents = {name: zipped.read(name) for name in zipped.namelist()}
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for name, data in contents.items():
+            lines = data.decode("utf-8").splitlines(keepends=True)
+            zipped.writestr(name, "".join(x for x in lines if x.split(";")[1] != "4"))
 
 
 def _revise_year(folder: Path, year: int) -> None:
@@ -184,6 +195,14 @@ def test_an_incremental_build_recomputes_the_changed_years_of_a_mart(
     mart = ("models/marts", "territory_product_trade.sql")
     assert "year in (2023, 2024)" in _compiled_test(rebuilt["incremental_target"], *mart)
     assert "year in (" not in _compiled_test(rebuilt["scratch_target"], *mart)
+    # the seeds and what is built from them alone are kept as the last build left them
+    ran = {name: {r["unique_id"].split(".")[-1] for r in json.loads(
+        (rebuilt[name] / "run_results.json").read_text(encoding="utf-8"))["results"]}
+        for name in ("incremental_target", "scratch_target")}  # fmt: skip
+    kept = {"departments", "stg_reference__departments", "int_territories"}
+    assert not kept & ran["incremental_target"]
+    assert kept <= ran["scratch_target"]
+    assert "territory_product_trade" in ran["incremental_target"]
 
 
 def test_an_incremental_build_tests_the_changed_years_and_a_full_one_every_year(
@@ -211,6 +230,31 @@ def test_an_incremental_build_tests_the_changed_years_and_a_full_one_every_year(
             found[year] = {name: len(con.execute(sql).fetchall()) for name, sql in limited.items()}
     assert found[LAST]["row"] > 0 and found[LAST]["reconciliation"] > 0
     assert found[FIRST] == {"row": 0, "reconciliation": 0}
+
+
+def test_a_year_that_becomes_partial_loses_the_rows_of_complete_years_only(
+    folders: dict[str, Path], rebuilt: dict[str, Path], tmp_path: Path
+) -> None:
+    """2024 complete at the last build, partial now (its fourth quarter gone): the
+    incremental build recomputes 2024, and the top movers, computed for complete
+    years only, lose their 2024 rows although the new computation gives none."""
+    partial = tmp_path / "partial"
+    shutil.copytree(folders["later"], partial)
+    _drop_last_quarter(partial / str(LAST) / raw_layout.regional_archive_name(LAST))
+    warehouse = tmp_path / "partial.duckdb"
+    shutil.copyfile(rebuilt["incremental"], warehouse)
+    count = "select count(*) from marts.territory_top_movers where year = ?"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute(count, [LAST]).fetchone()[0] > 0
+    run_pipeline.build_warehouse(partial, warehouse, ["--target-path", str(tmp_path / "t")])
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        log = con.execute("select full_refresh from raw.build_log order by build_number").fetchall()
+        complete = con.execute(
+            "select is_complete_year from marts.trade_periods where year = ?", [LAST]
+        ).fetchone()[0]
+        assert con.execute(count, [LAST]).fetchone()[0] == 0
+        assert con.execute(count, [LAST - 1]).fetchone()[0] > 0
+    assert log[-1] == (False,) and not complete
 
 
 def test_a_year_whose_files_vanish_is_removed_by_a_full_refresh(

@@ -65,6 +65,13 @@ def dbt_command(*args: str) -> list[str]:
 #: ``dbt build``, as dbt's documentation advises for development and CI.
 MAIN_JOB_EXCLUDES = ("--exclude-resource-type", "unit_test")
 
+#: What an incremental build runs: the nodes built from the customs' raw tables
+#: (the dbt source ``customs``) and their tests. The others, the seeds and what
+#: is built from them alone (reference staging, territories) with their tests,
+#: are exactly those of the last build: a build is incremental only when the
+#: project's fingerprint, seeds included, has not changed (scripts/pipeline/state.py).
+INCREMENTAL_SELECTION = ("--select", "source:customs+")
+
 
 def dbt_build(
     warehouse: Path, extra_args: list[str] | None = None, years: list[int] | None = None
@@ -127,7 +134,7 @@ def build_warehouse(
         years_after_load = changed_years.signatures(building)
         reason = build_state.full_refresh_reason(
             previous, fingerprint, raw_before_load, report.files_removed,
-            build_state.vanished_years(building, set(years_after_load[0])),
+            build_state.vanished_years(building),
             requested=full_refresh,
         )  # fmt: skip
         years = [] if reason else changed_years.changed_years(years_before_load, years_after_load)
@@ -135,8 +142,8 @@ def build_warehouse(
             f"dbt: {'every year rebuilt (' + reason + ')' if reason else 'incremental build'}"
             + (f"; years recomputed and tested: {', '.join(map(str, years))}" if years else "")
         )
-        dbt_build(building, [*(dbt_args or []), *(["--full-refresh"] if reason else [])],
-                  years)  # fmt: skip
+        mode = ["--full-refresh"] if reason else list(INCREMENTAL_SELECTION)
+        dbt_build(building, [*(dbt_args or []), *mode], years)
         build_state.record_build(building, fingerprint, reason)
         os.replace(building, target)
     finally:

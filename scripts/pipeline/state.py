@@ -134,18 +134,21 @@ def last_build(warehouse: Path) -> BuildRecord | None:
     return BuildRecord(row[0], row[1]) if row else None
 
 
-def vanished_years(warehouse: Path, raw_years: set[int]) -> list[int]:
+def vanished_years(warehouse: Path) -> list[int]:
     """Years the built trade staging holds that the raw layer no longer has.
 
-    ``raw_years``: the years of the raw trade rows, which the build has counted
-    already (``changed_years.signatures``): reading them again would cost a
-    scan of every raw row.
+    Read from ``raw.customs_trade`` itself, not from the years the build counts
+    in both trade tables: a departmental year may vanish while the national
+    file still holds it, and the staging would keep its rows.
     """
     with duckdb.connect(str(warehouse), read_only=True) as con:
         if not _has_table(con, "staging", "stg_customs__trade_values"):
             return []
-        built = con.execute("select distinct year from staging.stg_customs__trade_values")
-        return sorted({row[0] for row in built.fetchall()} - raw_years)
+        rows = con.execute(
+            "select distinct year from staging.stg_customs__trade_values except "
+            "select distinct cast(trim(year) as integer) from raw.customs_trade order by 1"
+        ).fetchall()
+    return [row[0] for row in rows]
 
 
 def full_refresh_reason(
