@@ -11,6 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import duckdb
 from test_load_raw import GOOD_ROWS, write_folder
 
 from scripts.ingest import files
@@ -52,3 +53,15 @@ def test_only_the_changed_file_is_prepared_on_a_reload(tmp_path: Path) -> None:
 def _reading(folder: Path) -> tuple[str, str]:
     dataset_name, is_synthetic, default_unit = files.read_manifest(folder)
     return dataset_name, load_raw.reading_fingerprint(dataset_name, is_synthetic, default_unit)
+
+
+def test_an_audit_from_before_the_fingerprints_prepares_every_file(tmp_path: Path) -> None:
+    """An older warehouse's audit has no read fingerprint: the load adds the column
+    first, so no file counts as loaded, and every file is prepared and read."""
+    folder = write_folder(tmp_path / "raw", GOOD_ROWS)
+    warehouse = tmp_path / "trade.duckdb"
+    load_raw.load(folder, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("alter table raw.load_audit drop column read_fingerprint")
+    report = load_raw.load(folder, warehouse)
+    assert (report.files, report.files_read) == (1, 1)

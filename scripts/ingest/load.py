@@ -83,7 +83,7 @@ from scripts.ingest.files import (
     read_manifest,
 )
 from scripts.ingest.publish import publish as _publish
-from scripts.ingest.raw_schema import RAW_TABLES, prepare_raw_schema
+from scripts.ingest.raw_schema import RAW_TABLES, is_outdated, prepare_raw_schema, raw_columns
 from scripts.paths import SEEDS_DIR, raw_dir, warehouse_path
 
 #: Names other modules and the tests use from the loader, wherever they are defined.
@@ -180,6 +180,10 @@ def _audit(con: duckdb.DuckDBPyConnection, dataset_name: str) -> list[tuple]:
     ).fetchall()  # fmt: skip
 
 
+#: The audit's columns the plan compares (added in place to older raw layers).
+_AUDIT_COLUMNS = {"load_audit.read_fingerprint", "load_audit.file_vanished"}
+
+
 def _already_loaded(warehouse: Path, dataset_name: str, reading: str) -> Unchanged:
     """Whether a table is loaded in ``warehouse`` with the same bytes, read the same way:
     asked before any file is prepared, so that only new or changed files are decoded
@@ -187,8 +191,9 @@ def _already_loaded(warehouse: Path, dataset_name: str, reading: str) -> Unchang
     loaded: dict[str, str] = {}
     if warehouse.exists():
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            if con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
-                           "and table_name = 'load_audit'").fetchone()[0]:  # fmt: skip
+            # a raw layer the load will drop or migrate first: prepare every file
+            found = raw_columns(con)
+            if not is_outdated(found) and found >= _AUDIT_COLUMNS:
                 loaded = {row[0]: row[2] for row in _audit(con, dataset_name) if not row[3]}
     return lambda label, sha256: loaded.get(label) == _fingerprint(sha256, reading)
 

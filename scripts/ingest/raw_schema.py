@@ -135,6 +135,20 @@ RAW_TABLES = ("customs_trade", "customs_national_trade", "customs_labels", "quar
               "load_audit", "product_labels")  # fmt: skip
 
 
+def raw_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The raw layer's columns, as ``table.column``."""
+    return {row[0] for row in con.execute(
+        "select table_name || '.' || column_name from information_schema.columns "
+        "where table_schema = 'raw'"
+    ).fetchall()}  # fmt: skip
+
+
+def is_outdated(found: set[str]) -> bool:
+    """Whether a raw layer with these columns is of an older layout, to be dropped."""
+    current = {"customs_trade.value_unit", "load_audit.rows_quarantined", "quarantine.value_unit"}
+    return bool(found) and not current <= found
+
+
 def prepare_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw tables; drop them first if an older layout of them is found.
 
@@ -144,12 +158,7 @@ def prepare_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     the rows already loaded stay valid (NULL: not declaration lines) and an
     unchanged file need not be read again.
     """
-    found = {row[0] for row in con.execute(
-        "select table_name || '.' || column_name from information_schema.columns "
-        "where table_schema = 'raw'"
-    ).fetchall()}  # fmt: skip
-    current = {"customs_trade.value_unit", "load_audit.rows_quarantined", "quarantine.value_unit"}
-    if found and not current <= found:
+    if is_outdated(raw_columns(con)):
         for table in RAW_TABLES:
             con.execute(f"drop table if exists raw.{table}")
     con.execute(CREATE_RAW_TABLES)
