@@ -99,5 +99,7 @@ def test_parse_decimal_casts_plain_text_as_decimal_text_would() -> None:
     full = f"cast(nullif({_dbt_macro('decimal_text')}, '') as decimal(18, 3))"
     assert _applied(_dbt_macro("parse_decimal"), numbers) == _applied(full, numbers)
     assert _applied(_dbt_macro("parse_decimal"), ["55128", "1\u202f000,25", None]) == [
-        Decimal("55128"), Decimal("1000.25"), None
+        Decimal("55128"),
+        Decimal("1000.25"),
+        None,
     ]
