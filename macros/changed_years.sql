@@ -41,6 +41,12 @@
     {%- do return(years) -%}
 {%- endmacro %}
 
+{#- The condition keeping the listed years of `column`, or '' with no list. -#}
+{% macro changed_years_condition(column='year') -%}
+    {%- set years = changed_years() -%}
+    {%- do return(column ~ ' in (' ~ years | join(', ') ~ ')' if years else '') -%}
+{%- endmacro %}
+
 {#- The config of a mart incremental by year: on DuckDB that of the models
     incremental by year (macros/incremental_by_year.sql: the listed years are
     deleted and inserted again); on Spark a plain table. Marts are only made so
@@ -61,9 +67,9 @@
 {#- The statement deleting the listed years of a mart built incrementally with
     a list, run before its new rows are inserted; nothing otherwise. -#}
 {% macro delete_changed_years() -%}
-    {%- set years = changed_years() -%}
-    {%- if years and is_incremental() -%}
-        delete from {{ this }} where year in ({{ years | join(', ') }})
+    {%- set condition = changed_years_condition() -%}
+    {%- if condition and is_incremental() -%}
+        delete from {{ this }} where {{ condition }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -72,8 +78,8 @@
     incrementally with a list; nothing otherwise, so every year is computed.
     column: the year of the rows a mart writes (not a base year it reads). -#}
 {% macro where_changed_years(column, keyword='where') -%}
-    {%- set years = changed_years() -%}
-    {%- if years and is_incremental() -%}
-        {{ keyword }} {{ column }} in ({{ years | join(', ') }})
+    {%- set condition = changed_years_condition(column) -%}
+    {%- if condition and is_incremental() -%}
+        {{ keyword }} {{ condition }}
     {%- endif -%}
 {%- endmacro %}

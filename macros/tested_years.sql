@@ -38,8 +38,8 @@
     year, a rank partition without it, a singular test).
 #}
 {% macro tested_years_condition() -%}
-    {%- set years = changed_years() -%}
-    {%- if not years -%}
+    {%- set condition = changed_years_condition() -%}
+    {%- if not condition -%}
         {%- do return('') -%}
     {%- endif -%}
     {%- set attached = model.get('attached_node') or '' -%}
@@ -59,7 +59,7 @@
     {%- if not per_year -%}
         {%- do return('') -%}
     {%- endif -%}
-    {%- do return('year in (' ~ years | join(', ') ~ ')') -%}
+    {%- do return(condition) -%}
 {%- endmacro %}
 
 {#
@@ -70,10 +70,10 @@
     are unchanged since they passed. Only for relations with a year column.
 #}
 {% macro tested_years_relation(relation, alias=none) -%}
-    {%- set years = changed_years() -%}
-    {%- if not years -%}
+    {%- set condition = changed_years_condition() -%}
+    {%- if not condition -%}
         {{ relation }}{{ ' as ' ~ alias if alias else '' }}
     {%- else -%}
-        (select * from {{ relation }} where year in ({{ years | join(', ') }})) as {{ alias or relation.identifier }}
+        (select * from {{ relation }} where {{ condition }}) as {{ alias or relation.identifier }}
     {%- endif -%}
 {%- endmacro %}
