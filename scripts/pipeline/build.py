@@ -23,6 +23,7 @@ from scripts.ingest import layout as raw_layout
 from scripts.ingest import load as load_raw
 from scripts.paths import PROJECT_DIR, SAMPLE_RAW_DIR, raw_dir, warehouse_path
 from scripts.pipeline import changed_years
+from scripts.pipeline import dbt_child as early_dbt
 from scripts.pipeline import parquet as export_parquet
 from scripts.pipeline import state as build_state
 from scripts.report import render as render_reports
@@ -73,8 +74,25 @@ MAIN_JOB_EXCLUDES = ("--exclude-resource-type", "unit_test")
 INCREMENTAL_SELECTION = ("--select", "source:customs+")
 
 
+def building_path(target: Path) -> Path:
+    """The file a build of ``target`` writes, moved onto ``target`` once every step has passed."""
+    return target.with_name(target.name + ".building")
+
+
+def start_dbt(target: Path, dbt_args: list[str] | None = None) -> early_dbt.DbtChild:
+    """Start dbt for a build of ``target``: it imports dbt and parses while the raw files load.
+
+    See scripts/pipeline/dbt_child.py; :func:`build_warehouse` tells it to build.
+    """
+    parse = dbt_command("parse")[1:]
+    return early_dbt.DbtChild.start(parse, building_path(target), dbt_args or [], PROJECT_DIR)
+
+
 def dbt_build(
-    warehouse: Path, extra_args: list[str] | None = None, years: list[int] | None = None
+    warehouse: Path,
+    extra_args: list[str] | None = None,
+    years: list[int] | None = None,
+    child: early_dbt.DbtChild | None = None,
 ) -> None:
     """Run ``dbt build`` (seeds, models, data tests) against ``warehouse`` in a child process.
 
@@ -83,15 +101,37 @@ def dbt_build(
     ``years``, when given, are the only years whose rows changed: the marts
     incremental by year recompute only them, and the tests that judge each row
     or year alone read only them (macros/changed_years.sql); otherwise every
-    year is computed and tested.
+    year is computed and tested. ``child``, from :func:`start_dbt` for this
+    ``warehouse``, is a dbt that has already parsed the project; without it a
+    new ``dbt`` process starts and parses.
     """
-    env = {**os.environ, "TRADE_WAREHOUSE_PATH": str(warehouse)}
-    env.pop("TRADE_CHANGED_YEARS", None)
-    if years:
-        env["TRADE_CHANGED_YEARS"] = ",".join(map(str, years))
+    listed = ",".join(map(str, years)) if years else None  # None: unset
     command = dbt_command("build", *MAIN_JOB_EXCLUDES, *(extra_args or []))
-    if subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False).returncode != 0:
+    if child is not None:
+        status = child.build(command[1:], {"TRADE_CHANGED_YEARS": listed})
+    else:
+        env = {**os.environ, "TRADE_WAREHOUSE_PATH": str(warehouse)}
+        env.pop("TRADE_CHANGED_YEARS", None)
+        if listed:
+            env["TRADE_CHANGED_YEARS"] = listed
+        status = subprocess.run(command, cwd=PROJECT_DIR, env=env, check=False).returncode
+    if status != 0:
         raise BuildError("dbt build failed (see the failing models or tests above)")
+
+
+def _load(folder: Path, building: Path, quarantine: bool, consent: load_raw.Consent
+          ) -> load_raw.LoadReport:  # fmt: skip
+    """Load the raw files of ``folder`` into ``building`` and say what was loaded or removed."""
+    started = time.perf_counter()
+    report = load_raw.load(folder, building, quarantine=quarantine,
+                           allow_removals=consent.allow_removals,
+                           accept_quarantined=consent.accept_quarantined)  # fmt: skip
+    for line in report.removal_lines():
+        print(line)
+    print(f"raw layer: {report.rows_loaded:,} rows, {report.files_read} of {report.files} "
+          f"files read, {report.rows_quarantined:,} rows quarantined "
+          f"({report.dataset_name}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
+    return report
 
 
 def build_warehouse(
@@ -101,6 +141,7 @@ def build_warehouse(
     quarantine: bool = False,
     full_refresh: bool = False,
     consent: load_raw.Consent = load_raw.NO_CONSENT,
+    dbt: early_dbt.DbtChild | None = None,
 ) -> load_raw.LoadReport:
     """Load ``folder`` and run dbt into a copy of the warehouse, then swap it in atomically.
 
@@ -109,10 +150,15 @@ def build_warehouse(
     scripts/pipeline/state.py for when it must recompute every year);
     ``full_refresh`` starts from an empty file instead. ``consent`` lifts the
     loader's refusals (removing every row of a file, a strict load over
-    quarantined rows); without it such a build stops before dbt runs.
+    quarantined rows); without it such a build stops before dbt runs. dbt
+    starts first (``dbt``, from :func:`start_dbt` with the same ``target`` and
+    ``dbt_args``, or started here) so that it parses the project during the
+    load; a build that stops before dbt runs stops it too.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    building = target.with_name(target.name + ".building")
+    building = building_path(target)
+    if dbt is None or dbt.key != (building, tuple(dbt_args or [])):
+        dbt = start_dbt(target, dbt_args)
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)
     try:
@@ -122,15 +168,7 @@ def build_warehouse(
         previous = build_state.last_build(building)
         raw_before_load = build_state.raw_signature(building)
         years_before_load = changed_years.signatures(building)
-        started = time.perf_counter()
-        report = load_raw.load(folder, building, quarantine=quarantine,
-                               allow_removals=consent.allow_removals,
-                               accept_quarantined=consent.accept_quarantined)  # fmt: skip
-        for line in report.removal_lines():
-            print(line)
-        print(f"raw layer: {report.rows_loaded:,} rows, {report.files_read} of {report.files} "
-              f"files read, {report.rows_quarantined:,} rows quarantined "
-              f"({report.dataset_name}) in {time.perf_counter() - started:.1f} s")  # fmt: skip
+        report = _load(folder, building, quarantine, consent)
         years_after_load = changed_years.signatures(building)
         reason = build_state.full_refresh_reason(
             previous, fingerprint, raw_before_load, report.files_removed,
@@ -143,10 +181,11 @@ def build_warehouse(
             + (f"; years recomputed and tested: {', '.join(map(str, years))}" if years else "")
         )
         mode = ["--full-refresh"] if reason else list(INCREMENTAL_SELECTION)
-        dbt_build(building, [*(dbt_args or []), *mode], years)
+        dbt_build(building, [*(dbt_args or []), *mode], years, dbt)
         build_state.record_build(building, fingerprint, reason)
         os.replace(building, target)
     finally:
+        dbt.cancel()
         building.unlink(missing_ok=True)
     return report
 
@@ -181,16 +220,18 @@ def main(argv: list[str] | None = None) -> int:
 
     folder = (args.raw_dir or raw_dir()).resolve()
     target = warehouse_path()
-    if folder == SAMPLE_RAW_DIR.resolve():
-        ensure_sample(folder, range(args.first_year, args.last_year + 1))
     try:
-        build_warehouse(
-            folder,
-            target,
-            quarantine=args.quarantine,
-            full_refresh=args.full_refresh,
-            consent=load_raw.Consent(args.allow_removals, args.accept_quarantined),
-        )
+        with start_dbt(target) as dbt:  # it parses during the sample's generation and the load
+            if folder == SAMPLE_RAW_DIR.resolve():
+                ensure_sample(folder, range(args.first_year, args.last_year + 1))
+            build_warehouse(
+                folder,
+                target,
+                quarantine=args.quarantine,
+                full_refresh=args.full_refresh,
+                consent=load_raw.Consent(args.allow_removals, args.accept_quarantined),
+                dbt=dbt,
+            )
     except (load_raw.RawInputError, BuildError, FileNotFoundError) as error:
         print(f"build failed: {error}", file=sys.stderr)
         return 1
