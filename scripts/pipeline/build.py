@@ -5,7 +5,9 @@ whole warehouse from the embedded synthetic sample, and CI, the tests and the
 benchmark run the very same steps. The warehouse is built into a new file
 next to the target and moved into place only when every step has passed, so a
 failed build (a refused raw file, a failing dbt test) leaves the previous
-warehouse exactly as it was, and a reader never sees a half-built one.
+warehouse exactly as it was, and a reader never sees a half-built one. dbt
+starts first, in its own process, and parses the project while the sample is
+generated and the raw files load (scripts/pipeline/dbt_child.py).
 """
 
 from __future__ import annotations

@@ -38,7 +38,8 @@ PARSE_OPTIONS = frozenset({"--target-path", "--log-path", "--vars", "--target", 
                            "--profile", "--threads"})  # fmt: skip
 #: Options that only choose what the build runs (followed by zero or more values).
 RUN_OPTIONS = frozenset({"--select", "-s", "--exclude", "--full-refresh", "--fail-fast", "-x",
-                         "--exclude-resource-type", "--resource-type"})  # fmt: skip
+                         "--exclude-resource-type", "--resource-type",
+                         "--indirect-selection"})  # fmt: skip
 #: The parse prints only warnings and errors: the build prints its own start-up lines.
 QUIET_PARSE = ("--log-level", "warn", "--log-level-file", "debug")
 
