@@ -72,3 +72,12 @@ def test_a_ratio_timed_under_different_loads_is_not_shown_met() -> None:
     assert rows["dbt model time of the fiche's marts / hand-written DuckDB"] is None  # 9 / 6
     text = markdown({**results, "targets": targets(results)})
     assert "| 1.50 | <= 2 | **not established** |" in text
+
+
+def test_the_main_command_timed_whole_is_the_one_judged() -> None:
+    results = _results()  # its stages one after the other: 80 s
+    results["five_years"]["main_command"] = {"wall_s": 55.0, "cpu_s": 90.0, "peak_rss_mib": 900.0}
+    rows = {row["target"]: (row["measured"], row["met"]) for row in targets(results)}
+    assert rows["main command on the 5-year sample, set-up excluded (s)"] == (55.0, True)
+    text = markdown({**results, "targets": targets(results)})
+    assert "it took 55.0 s and 90 CPU seconds, against 80.0 s for its stages" in text

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,7 @@ def _step(name: str, args: argparse.Namespace, work: Path, results: dict[str, An
     if name == "five":
         size = Size("5 years (default sample)", 2020, 2024)
         results["five_years"] = runs.pipeline(work / "five", size, count, spark == "all")
+        results["five_years"]["main_command"] = asdict(runs.main_command(work / "main-command"))
         warehouse, target = work / "five" / "trade.duckdb", work / "five" / "target"
         results["gap"] = {**compare.baseline(warehouse, count),
                           **compare.dbt_sql(warehouse, target, work / "gap"),

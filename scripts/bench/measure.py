@@ -56,7 +56,10 @@ def _tree_sample(pid: int, cpu_ticks: dict[int, int]) -> int:
 
 
 def run_stage(
-    command: list[str], env: dict[str, str] | None = None, output: list[str] | None = None
+    command: list[str],
+    env: dict[str, str] | None = None,
+    output: list[str] | None = None,
+    cwd: Path = PROJECT_DIR,
 ) -> Measure:
     """Run one stage as a child process and measure it alone.
 
@@ -68,7 +71,7 @@ def run_stage(
     """
     with tempfile.TemporaryFile() as errors, tempfile.TemporaryFile() as out:
         started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=out, stderr=errors)
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=errors)
         peak_tree = 0
         cpu_ticks: dict[int, int] = {}
         stop = threading.Event()
