@@ -3,9 +3,10 @@
 The models incremental by year (macros/incremental_by_year.sql) keep the
 years whose raw rows did not change. These tests check the three things that
 make that safe: the years an incremental build selects are exactly the new
-and revised ones; the marts after an incremental build equal, row for row,
-those of a build from scratch on the same files; and the pipeline falls back
-to a full refresh whenever keeping old years could be wrong.
+and revised ones; the marts and intermediate tables after an incremental
+build equal, row for row, those of a build from scratch on the same files;
+and the pipeline falls back to a full refresh whenever keeping old years
+could be wrong.
 """
 
 from __future__ import annotations
@@ -67,23 +68,29 @@ def _revise_year(folder: Path, year: int) -> None:
                         raw_layout.national_member_name(year, "E"), 7)  # fmt: skip
 
 
-def _mart_rows(warehouse: Path) -> dict[str, list[tuple]]:
-    """Every mart's rows, sorted, doubles rounded to 1e-12 (their sums' order may vary)."""
+def _built_rows(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every mart's and intermediate table's rows, sorted, doubles rounded to 1e-12.
+
+    The intermediate tables too: several are incremental by year, and a year
+    they kept wrongly would reach a mart only through the years it feeds.
+    Doubles are rounded because their sums' order may vary.
+    """
     rows: dict[str, list[tuple]] = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
         columns = con.execute(
-            "select table_name, column_name, data_type from information_schema.columns "
-            "where table_schema = 'marts' order by table_name, ordinal_position"
+            "select table_schema, table_name, column_name, data_type "
+            "from information_schema.columns where table_schema in ('marts', 'intermediate') "
+            "order by table_schema, table_name, ordinal_position"
         ).fetchall()
         tables: dict[str, list[str]] = {}
-        for table, column, data_type in columns:
+        for schema, table, column, data_type in columns:
             if column in LOAD_TIME_COLUMNS:
                 continue
             expression = f'round("{column}", 12)' if data_type == "DOUBLE" else f'"{column}"'
-            tables.setdefault(table, []).append(expression)
+            tables.setdefault(f"{schema}.{table}", []).append(expression)
         for table, expressions in tables.items():
             listed = ", ".join(expressions)
-            rows[table] = con.execute(f"select {listed} from marts.{table} order by all").fetchall()
+            rows[table] = con.execute(f"select {listed} from {table} order by all").fetchall()
     return rows
 
 
@@ -177,10 +184,10 @@ def test_incremental_build_equals_a_build_from_scratch(
         ).fetchone()[0]
     # the revision (+1 000 euros on an export line) reached the marts
     assert france_2023 - before == 1000
-    ours, theirs = _mart_rows(rebuilt["incremental"]), _mart_rows(rebuilt["scratch"])
+    ours, theirs = _built_rows(rebuilt["incremental"]), _built_rows(rebuilt["scratch"])
     assert ours.keys() == theirs.keys()
     for table in theirs:
-        assert ours[table] == theirs[table], f"marts.{table} differs from a build from scratch"
+        assert ours[table] == theirs[table], f"{table} differs from a build from scratch"
 
 
 def _compiled_test(target: Path, folder: str, name: str) -> str:
