@@ -10,11 +10,12 @@
     project: a project change, a vanished year or a changed label annex makes
     the build set no list (a full refresh, or every year recomputed).
 
-    Two things read the list: the marts incremental by year recompute only
-    these years (mart_by_year_config, where_changed_years), and the data tests
-    that judge each row or each year alone, or compare figures within each
-    year, read only these years (macros/tested_years.sql). Unset (a full refresh, dbt run by hand, CI,
-    Spark), every year is computed and tested.
+    Two things read the list: the marts and intermediate tables incremental by
+    year recompute only these years (mart_by_year_config, where_changed_years),
+    and the data tests that judge each row or each year alone, or compare
+    figures within each year, read only these years (macros/tested_years.sql).
+    Unset (a full refresh, dbt run by hand, CI, Spark), every year is computed
+    and tested.
 
     The variable is read only when dbt executes, never while it parses: a
     value read at parse time is stored with the parse, and a new value would
@@ -47,11 +48,16 @@
     {%- do return(column ~ ' in (' ~ years | join(', ') ~ ')' if years else '') -%}
 {%- endmacro %}
 
-{#- The config of a mart incremental by year: on DuckDB that of the models
-    incremental by year (macros/incremental_by_year.sql: the listed years are
-    deleted and inserted again); on Spark a plain table. Marts are only made so
-    when each year's rows are computed from that year and the years before
-    it, up to var('five_year_lag'). -#}
+{#- The config of a model incremental by the listed years: on DuckDB that of
+    the models incremental by year (macros/incremental_by_year.sql: the listed
+    years are deleted and inserted again); on Spark a plain table. Named for
+    the marts, it serves the intermediate tables read by them too
+    (int_territory_trade_items, int_territory_flow_totals). A model is only
+    made so when each year's rows are computed from that year and the years
+    before it, up to var('five_year_lag'), and when it is large enough for the
+    rows it skips to outweigh the incremental materialisation's own queries:
+    the balances and the five-year evolution (a row per territory and year)
+    stay plain tables. -#}
 {% macro mart_by_year_config() -%}
     {%- if target.type == 'duckdb' and var('incremental_by_year', true) -%}
         {%- set config = incremental_by_year_config() -%}

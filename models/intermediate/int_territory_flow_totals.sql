@@ -1,7 +1,10 @@
 -- Exports and imports of every territory for every year of the data, zero
 -- where a territory has no trade in a flow (so no territory-year is missing),
 -- with the territory's name and region, so that the marts built on it need
--- not join the territories again.
+-- not join the territories again. Incremental by year: a build with a list
+-- of changed years writes the rows of those years only (every territory for
+-- each of them), the other years' rows are kept.
+{{ config(**mart_by_year_config()) }}
 with
 
 territories as (
@@ -25,6 +28,7 @@ territory_trade as (
         flow,
         value_eur
     from {{ ref('int_territory_trade') }}
+    {{ where_changed_years('year') }}
 
 ),
 

@@ -4,6 +4,8 @@
 -- (territory_partner_trade, one row per flow the partner trades in). Values,
 -- labels and territory names are the marts' own, so an indicator that reads
 -- its items here agrees to the cent with the product and partner pages.
+-- Incremental by year: a year's items are read from that year's mart rows.
+{{ config(**mart_by_year_config()) }}
 
 with
 
@@ -19,7 +21,7 @@ products as (
         product_label,
         value_eur
     from {{ ref('territory_product_trade') }}
-    where product_level = 'a129'
+    where product_level = 'a129' {{ where_changed_years('year', 'and') }}
 
 ),
 
@@ -35,6 +37,7 @@ partners as (
         exports_eur,
         imports_eur
     from {{ ref('territory_partner_trade') }}
+    {{ where_changed_years('year') }}
 
 ),
 

@@ -6,6 +6,7 @@
 -- with the territory's exports to and imports from the group and the group's
 -- share of its exports and imports. Every territory-year has every group,
 -- with zeros when it does not trade with it.
+{{ config(**mart_by_year_config()) }}
 {% set partner_groups = [
     {'code': 'EU27', 'label': 'Union européenne (27)', 'type': 'eu_membership'},
     {'code': 'EXTRA_EU27', 'label': 'Hors Union européenne', 'type': 'eu_membership'},
@@ -28,6 +29,7 @@ balances as (
         exports_eur,
         imports_eur
     from {{ ref('territory_trade_balance') }}
+    {{ where_changed_years('year') }}
 
 ),
 
@@ -42,6 +44,7 @@ partners as (
         exports_eur,
         imports_eur
     from {{ ref('territory_partner_trade') }}
+    {{ where_changed_years('year') }}
 
 ),
 
