@@ -61,3 +61,41 @@ def test_a_failing_dbt_in_the_child_fails_the_build(tmp_path: Path) -> None:
         assert dbt.process.returncode == 2
     assert not warehouse.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+class _ParsedChild:
+    """A stand-in for a dbt child that parsed the project before a file of it was edited."""
+
+    def __init__(self, building: Path) -> None:
+        self.key = (building, ())
+        self.fingerprint = "the project as the child parsed it"
+
+    def cancel(self) -> None:
+        """Nothing runs."""
+
+
+def test_the_build_records_the_fingerprint_of_the_project_dbt_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a model edited during the parse must not be recorded as built: the next build
+    # would keep years computed from the older parse
+    monkeypatch.setattr(run_pipeline, "dbt_build", lambda *_: None)
+    target = tmp_path / "trade.duckdb"
+    child = _ParsedChild(run_pipeline.building_path(target))
+    run_pipeline.build_warehouse(write_folder(tmp_path / "raw", GOOD_ROWS), target, dbt=child)
+    recorded = run_pipeline.build_state.last_build(target)
+    assert recorded is not None
+    assert recorded.project_fingerprint == "the project as the child parsed it"
+
+
+def test_start_dbt_takes_the_fingerprint_before_the_child_reads_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order: list[str] = []
+    monkeypatch.setattr(run_pipeline.build_state, "project_fingerprint",
+                        lambda **_: order.append("fingerprint") or "f")  # fmt: skip
+    monkeypatch.setattr(run_pipeline.early_dbt.subprocess, "Popen",
+                        lambda *_, **__: order.append("child") or None)  # fmt: skip
+    child = run_pipeline.start_dbt(tmp_path / "trade.duckdb")
+    assert order == ["fingerprint", "child"]
+    assert child.fingerprint == "f"

@@ -139,8 +139,9 @@ def main_command(work: Path) -> Measure:
     Why beside the stages timed one by one: the command overlaps them (dbt
     parses the project while the sample is generated and the raw files load,
     scripts/pipeline/dbt_child.py), so their sum is not what a user waits.
-    The copy holds the project's tracked files only, as a fresh clone does: no
-    sample, warehouse, dbt parse or pages yet. ``python -m`` from the copy runs
+    The copy holds the project's tracked files only (as they stand in the
+    working tree), as a fresh clone does: no sample, warehouse, dbt parse or
+    pages yet. ``python -m`` from the copy runs
     the copy's code with this Python's packages.
     """
     shutil.rmtree(work, ignore_errors=True)

@@ -84,10 +84,15 @@ def building_path(target: Path) -> Path:
 def start_dbt(target: Path, dbt_args: list[str] | None = None) -> early_dbt.DbtChild:
     """Start dbt for a build of ``target``: it imports dbt and parses while the raw files load.
 
-    See scripts/pipeline/dbt_child.py; :func:`build_warehouse` tells it to build.
+    See scripts/pipeline/dbt_child.py; :func:`build_warehouse` tells it to build. The
+    project's fingerprint, which the build records, is taken first: a file edited while
+    the child parses then differs from the recorded one, and the next build refreshes
+    every year instead of keeping years computed from a parse of the older file.
     """
+    fingerprint = build_state.project_fingerprint(dbt_args=dbt_args)
     parse = dbt_command("parse")[1:]
-    return early_dbt.DbtChild.start(parse, building_path(target), dbt_args or [], PROJECT_DIR)
+    return early_dbt.DbtChild.start(parse, building_path(target), dbt_args or [], PROJECT_DIR,
+                                    fingerprint)  # fmt: skip
 
 
 def dbt_build(
@@ -110,6 +115,8 @@ def dbt_build(
     listed = ",".join(map(str, years)) if years else None  # None: unset
     command = dbt_command("build", *MAIN_JOB_EXCLUDES, *(extra_args or []))
     if child is not None:
+        if child.key[0] != warehouse:
+            raise ValueError(f"the dbt child was started for {child.key[0]}, not {warehouse}")
         status = child.build(command[1:], {"TRADE_CHANGED_YEARS": listed})
     else:
         env = {**os.environ, "TRADE_WAREHOUSE_PATH": str(warehouse)}
@@ -166,7 +173,7 @@ def build_warehouse(
     try:
         if target.exists() and not full_refresh:
             shutil.copyfile(target, building)
-        fingerprint = build_state.project_fingerprint(dbt_args=dbt_args)
+        fingerprint = dbt.fingerprint  # taken before dbt read the project
         previous = build_state.last_build(building)
         raw_before_load = build_state.raw_signature(building)
         years_before_load = changed_years.signatures(building)
@@ -187,8 +194,10 @@ def build_warehouse(
         build_state.record_build(building, fingerprint, reason)
         os.replace(building, target)
     finally:
-        dbt.cancel()
-        building.unlink(missing_ok=True)
+        try:
+            dbt.cancel()
+        finally:  # (a second interruption while the child stops must not leave the file)
+            building.unlink(missing_ok=True)
     return report
 
 

@@ -76,13 +76,16 @@ class DbtChild:
     error before the build (a refused load) leaves no process behind.
     """
 
-    def __init__(self, process: subprocess.Popen[bytes], key: tuple[Path, tuple[str, ...]]):
+    def __init__(self, process: subprocess.Popen[bytes], key: tuple[Path, tuple[str, ...]],
+                 fingerprint: str = "") -> None:  # fmt: skip
         self.process = process
         self.key = key  # the warehouse and dbt options it was started for
+        # the project's fingerprint taken before the child read the project (see build.py)
+        self.fingerprint = fingerprint
 
     @classmethod
     def start(cls, command: Sequence[str], warehouse: Path, dbt_args: Sequence[str],
-              project_dir: Path) -> DbtChild:  # fmt: skip
+              project_dir: Path, fingerprint: str = "") -> DbtChild:  # fmt: skip
         """Start the child for a build of ``warehouse`` with the extra ``dbt_args``.
 
         ``command`` is the parse's (``parse`` and the project's options); the
@@ -97,11 +100,13 @@ class DbtChild:
             [sys.executable, "-m", "scripts.pipeline.dbt_child", *argv],
             cwd=project_dir, env=env, stdin=subprocess.PIPE,
         )  # fmt: skip
-        return cls(process, (warehouse, tuple(dbt_args)))
+        return cls(process, (warehouse, tuple(dbt_args)), fingerprint)
 
     def build(self, args: Sequence[str], env: Mapping[str, str | None]) -> int:
         """Tell the child to run ``dbt build`` with ``args``; its exit status."""
         assert self.process.stdin is not None
+        if self.process.stdin.closed:  # told or cancelled already: it builds once at most
+            return self.process.wait()
         message = json.dumps({"args": list(args), "env": dict(env)}) + "\n"
         try:
             self.process.stdin.write(message.encode("utf-8"))
@@ -111,9 +116,11 @@ class DbtChild:
         return self.process.wait()
 
     def cancel(self) -> None:
-        """Stop a child that has not been told to build (a no-op after the build)."""
-        if self.process.poll() is None and self.process.stdin and not self.process.stdin.closed:
-            self.process.terminate()  # no need to wait for the end of its parse
+        """Stop the child if it still runs: before its build order (no need to wait for the
+        end of its parse) or during its build (the parent was interrupted: the build's
+        result will not be used). After a build it has ended, and this only reaps it."""
+        if self.process.poll() is None:
+            self.process.terminate()
         if self.process.stdin and not self.process.stdin.closed:
             self.process.stdin.close()
         self.process.wait()
