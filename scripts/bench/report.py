@@ -26,11 +26,16 @@ Results = dict[str, Any]
 MAIN_STAGES = ("sample", "raw_load", "dbt_build", "render_all_pages")
 
 
+def _stages_wall(five: Results) -> float:
+    """The main command's stages' wall times, one after the other."""
+    return sum(five["stages"][s]["wall_s"] for s in MAIN_STAGES if s in five["stages"])
+
+
 def _main_command(five: Results) -> float:
     """The main command's wall time as timed whole; in older results, its stages' sum."""
     if "main_command" in five:
         return float(five["main_command"]["wall_s"])
-    return sum(five["stages"][s]["wall_s"] for s in MAIN_STAGES if s in five["stages"])
+    return _stages_wall(five)
 
 
 def slope(small: Results, large: Results) -> dict[str, float]:
@@ -154,10 +159,9 @@ def _floor(results: Results) -> list[str]:
              f"take less than {cpu / 2:.0f} s."]  # fmt: skip
     whole = five.get("main_command")
     if whole:
-        parts = sum(stages[n]["wall_s"] for n in MAIN_STAGES if n in stages)
         lines[-1] += (f" Timed whole (`trade build` in a fresh copy of the project), it took "
                       f"{whole['wall_s']:.1f} s and {whole['cpu_s']:.0f} CPU seconds, against "
-                      f"{parts:.1f} s for its stages one after the other.")  # fmt: skip
+                      f"{_stages_wall(five):.1f} s for its stages one after another.")  # fmt: skip
     return lines
 
 

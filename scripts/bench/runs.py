@@ -141,8 +141,8 @@ def main_command(work: Path) -> Measure:
     scripts/pipeline/dbt_child.py), so their sum is not what a user waits.
     The copy holds the project's tracked files only (as they stand in the
     working tree), as a fresh clone does: no sample, warehouse, dbt parse or
-    pages yet. ``python -m`` from the copy runs
-    the copy's code with this Python's packages.
+    pages yet. ``python -m`` from the copy runs the copy's code with this
+    Python's packages.
     """
     shutil.rmtree(work, ignore_errors=True)
     listed = subprocess.run(["git", "ls-files", "-z"], cwd=PROJECT_DIR, capture_output=True,
