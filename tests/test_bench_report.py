@@ -1,4 +1,5 @@
-"""The benchmark's report: slopes, targets and the plain statement of a missed one.
+"""The benchmark's report: slopes, targets and the plain statement of a missed one; and
+which sizes it builds on Spark.
 
 Timings are never asserted (they depend on the machine); these tests feed the
 report hand-made figures and check what it concludes from them.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from scripts.bench.benchmark import on_spark
 from scripts.bench.report import markdown, slope, targets
 
 
@@ -81,3 +83,10 @@ def test_the_main_command_timed_whole_is_the_one_judged() -> None:
     assert rows["main command on the 5-year sample, set-up excluded (s)"] == (55.0, True)
     text = markdown({**results, "targets": targets(results)})
     assert "it took 55.0 s and 90 CPU seconds, against 80.0 s for its stages" in text
+
+
+def test_spark_one_builds_only_the_one_year_size_on_spark() -> None:
+    steps = ("five", "one", "ten", "dense")
+    assert [s for s in steps if on_spark(s, "one")] == ["one"]
+    assert [s for s in steps if on_spark(s, "all")] == list(steps)
+    assert not any(on_spark(s, "none") for s in steps)
