@@ -81,7 +81,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         "--spark",
         choices=("all", "one", "none"),
         default=None,
-        help="build every size on local Spark too, or only the 1-year one "
+        help="build every size on local Spark too, or only the size of the one step (1 year) "
         "(default: all when dbt-spark, PySpark and Java are installed)",
     )
     parser.add_argument(
@@ -101,7 +101,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def on_spark(step: str, spark: str) -> bool:
     """Whether ``step`` builds its raw rows on Spark too under ``--spark``: every size with
-    ``all``, only the 1-year one with ``one`` (Spark's dbt build of ten years takes minutes)."""
+    ``all``, only the ``one`` step's size (1 year) with ``one`` (Spark's dbt build of ten
+    years takes minutes)."""
     return spark == "all" or (spark == "one" and step == "one")
 
 
